@@ -1,0 +1,293 @@
+"""The one source of truth for apigen's options and which combinations are valid.
+
+The CLI flags, the interactive prompts, ``copier.yml`` (generated from this
+module by :func:`copier_yml`) and the test matrix all read from here. This
+module imports nothing heavy so that ``apigen --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import itertools
+import keyword
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+
+PACKAGE_NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+PROJECT_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9 ._-]*$"
+# Printable, one line, and nothing that needs escaping in TOML, YAML or a docstring.
+DESCRIPTION_PATTERN = r"^[^\x00-\x1f\x7f\"\\]*$"
+# Spelled out rather than read from `keyword`, whose soft keywords differ between
+# Python versions: copier.yml must not depend on the Python that generated it.
+RESERVED_NAMES = tuple(sorted({*keyword.kwlist, "_", "case", "match", "type"}))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One allowed value of a choice option, with the label a person reads."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """One question asked at ``apigen new``: a flag, a prompt and a copier question."""
+
+    name: str
+    prompt: str
+    help: str
+    panel: str
+    default: str | None = None
+    choices: tuple[Choice, ...] = ()
+    derived_from: str | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(choice.value for choice in self.choices)
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A rule that forbids one value of an option when another option has a value."""
+
+    when: tuple[str, str]
+    forbids: tuple[str, str]
+    reason: str
+
+    def violated_by(self, answers: Mapping[str, str]) -> bool:
+        (when_name, when_value), (name, value) = self.when, self.forbids
+        return answers.get(when_name) == when_value and answers.get(name) == value
+
+
+PROJECT_NAME = Option(
+    name="project_name",
+    prompt="Project name",
+    help="Human name of the project; the distribution and folder name derive from it.",
+    panel="Project",
+)
+PACKAGE_NAME = Option(
+    name="package_name",
+    prompt="Python package name",
+    help="Import name of the generated package (derived from the project name).",
+    panel="Project",
+    derived_from="project_name",
+)
+DESCRIPTION = Option(
+    name="description",
+    prompt="One-line description",
+    help="Shown in the README, pyproject.toml and the OpenAPI document.",
+    panel="Project",
+    default="A production-grade task API.",
+)
+FRAMEWORK = Option(
+    name="framework",
+    prompt="Web framework",
+    help="FastAPI (ASGI, async-capable) or Flask (WSGI).",
+    panel="Stack",
+    default="fastapi",
+    choices=(
+        Choice("fastapi", "FastAPI: ASGI under gunicorn with uvicorn workers"),
+        Choice("flask", "Flask: WSGI under gunicorn with gthread workers"),
+    ),
+)
+
+OPTIONS: tuple[Option, ...] = (PROJECT_NAME, PACKAGE_NAME, DESCRIPTION, FRAMEWORK)
+OPTIONS_BY_NAME: dict[str, Option] = {option.name: option for option in OPTIONS}
+CHOICE_OPTIONS: tuple[Option, ...] = tuple(option for option in OPTIONS if option.choices)
+
+# Which combinations of choice values are invalid. Every consumer (CLI, prompts,
+# copier.yml validators, test matrix) asks this tuple, never its own copy.
+CONSTRAINTS: tuple[Constraint, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answers:
+    """A complete, validated set of answers handed to the renderer."""
+
+    project_name: str
+    package_name: str
+    description: str
+    framework: str
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def as_data(self) -> dict[str, str]:
+        """The answers as copier data (the question names are the keys)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
+
+
+def derive_package_name(project_name: str) -> str:
+    """Derive a Python import name from a human project name ('My API' -> 'my_api')."""
+    return re.sub(r"[^0-9a-z]+", "_", project_name.lower()).strip("_")
+
+
+def project_name_error(name: str) -> str | None:
+    """Why a project name is unusable, or None when it is fine."""
+    if not name.strip():
+        return "the project name is empty"
+    if not re.match(PROJECT_NAME_PATTERN, name):
+        return (
+            f"project name {name!r} must start with an ASCII letter and contain only "
+            "ASCII letters, digits, spaces, '.', '_' or '-'"
+        )
+    return None
+
+
+def package_name_error(name: str) -> str | None:
+    """Why a package name is unusable as a Python import name, or None."""
+    if not re.match(PACKAGE_NAME_PATTERN, name):
+        return (
+            f"package name {name!r} must be lower-case ASCII letters, digits and '_', "
+            "starting with a letter"
+        )
+    if name in RESERVED_NAMES:
+        return f"package name {name!r} is a Python keyword"
+    return None
+
+
+def description_error(text: str) -> str | None:
+    """Why a description cannot be written into the project files, or None."""
+    if not re.match(DESCRIPTION_PATTERN, text):
+        return "the description must be one line without double quotes or backslashes"
+    return None
+
+
+def choice_error(option: Option, value: str) -> str | None:
+    """Why a value is not one of an option's choices, or None."""
+    if option.choices and value not in option.values:
+        return f"{option.flag} must be one of {', '.join(option.values)}, not {value!r}"
+    return None
+
+
+def combination_errors(answers: Mapping[str, str]) -> list[str]:
+    """The reasons this combination of answers is invalid (empty when it is valid)."""
+    return [c.reason for c in CONSTRAINTS if c.violated_by(answers)]
+
+
+def answer_errors(answers: Mapping[str, str]) -> list[str]:
+    """Every problem with a full set of answers, in option order."""
+    problems: list[str] = []
+    if (problem := project_name_error(answers.get("project_name", ""))) is not None:
+        problems.append(problem)
+    if (problem := package_name_error(answers.get("package_name", ""))) is not None:
+        problems.append(problem)
+    if (problem := description_error(answers.get("description", ""))) is not None:
+        problems.append(problem)
+    for option in CHOICE_OPTIONS:
+        if (problem := choice_error(option, answers.get(option.name, ""))) is not None:
+            problems.append(problem)
+    return problems + combination_errors(answers)
+
+
+def valid_combinations() -> Iterator[dict[str, str]]:
+    """Every valid combination of the choice options, in a stable order."""
+    names = [option.name for option in CHOICE_OPTIONS]
+    for values in itertools.product(*(option.values for option in CHOICE_OPTIONS)):
+        combination = dict(zip(names, values, strict=True))
+        if not combination_errors(combination):
+            yield combination
+
+
+def combination_id(combination: Mapping[str, str]) -> str:
+    """A readable test id for a combination, e.g. 'fastapi'."""
+    return "-".join(combination[option.name] for option in CHOICE_OPTIONS)
+
+
+# --- copier.yml -----------------------------------------------------------
+
+_COPIER_HEADER = """\
+# Generated from apigen/options.py by `python -m apigen.options`; do not edit by hand.
+# A test fails when this file and apigen/options.py disagree.
+_min_copier_version: "9.4"
+_subdirectory: templates
+_answers_file: .copier-answers.yml
+_templates_suffix: .jinja
+_exclude:
+  - "copier.yml"
+  - "~*"
+  - "*.py[co]"
+  - "__pycache__"
+  - ".git"
+  - ".DS_Store"
+  - ".venv"
+_message_after_copy: |
+  Your project "{{ project_name }}" is ready in {{ _copier_conf.dst_path }}.
+  Next: cd into it, `uv sync`, then `uv run pytest`.
+"""
+
+
+def _yaml_str(text: str) -> str:
+    """Quote a string for YAML in double quotes."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _validator(option: Option) -> list[str]:
+    """The Jinja validator lines of a copier question, mirroring the Python checks."""
+    name = option.name
+    if name == "project_name":
+        return [
+            "  validator: >-",
+            f"    {{% if not (project_name | regex_search('{PROJECT_NAME_PATTERN}')) %}}",
+            "    must start with an ASCII letter and contain only letters, digits, spaces, . _ -",
+            "    {% endif %}",
+        ]
+    if name == "package_name":
+        keywords = ", ".join(f"'{name}'" for name in RESERVED_NAMES)
+        return [
+            "  validator: >-",
+            f"    {{% if not (package_name | regex_search('{PACKAGE_NAME_PATTERN}')) %}}",
+            "    must be lower-case ASCII letters, digits and _, starting with a letter",
+            f"    {{% elif package_name in [{keywords}] %}}",
+            "    is a Python keyword",
+            "    {% endif %}",
+        ]
+    if name == "description":
+        return [
+            "  validator: >-",
+            f"    {{% if not (description | regex_search('{DESCRIPTION_PATTERN}')) %}}",
+            "    must be one line without double quotes or backslashes",
+            "    {% endif %}",
+        ]
+    rules = [c for c in CONSTRAINTS if c.forbids[0] == name]
+    if not rules:
+        return []
+    lines = ["  validator: >-"]
+    for index, rule in enumerate(rules):
+        tag = "if" if index == 0 else "elif"
+        (when_name, when_value), (_, value) = rule.when, rule.forbids
+        lines.append(
+            f"    {{% {tag} {when_name} == '{when_value}' and {name} == '{value}' %}}{rule.reason}"
+        )
+    lines.append("    {% endif %}")
+    return lines
+
+
+def _question(option: Option) -> list[str]:
+    lines = [f"{option.name}:", "  type: str", f"  help: {_yaml_str(option.help)}"]
+    if option.name == "project_name":
+        lines.append("  default: my-api")
+    elif option.derived_from == "project_name":
+        lines.append(
+            "  default: \"{{ project_name | lower | regex_replace('[^0-9a-z]+', '_')"
+            " | regex_replace('^_+|_+$', '') }}\""
+        )
+    elif option.default is not None:
+        lines.append(f"  default: {_yaml_str(option.default)}")
+    if option.choices:
+        lines.append("  choices:")
+        lines.extend(f"    {_yaml_str(c.label)}: {c.value}" for c in option.choices)
+    return lines + _validator(option)
+
+
+def copier_yml() -> str:
+    """The full text of copier.yml, derived from OPTIONS and CONSTRAINTS."""
+    blocks = [_COPIER_HEADER] + ["\n".join(_question(option)) + "\n" for option in OPTIONS]
+    return "\n".join(blocks)
+
+
+if __name__ == "__main__":
+    print(copier_yml(), end="")

@@ -1,0 +1,78 @@
+"""Application errors and the one JSON error envelope every response uses.
+
+Every error leaves the API as `{"error": {"code": ..., "message": ..., "details": [...]}}`.
+`code` is machine-readable and stable; `message` is for people and may change.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class ErrorCode:
+    """The machine-readable codes clients can rely on."""
+
+    VALIDATION_ERROR = "VALIDATION_ERROR"
+    NOT_FOUND = "NOT_FOUND"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    INTERNAL_ERROR = "INTERNAL_ERROR"
+    HTTP_ERROR = "HTTP_ERROR"
+
+
+class ErrorDetail(BaseModel):
+    """One problem with the request, e.g. one invalid field."""
+
+    field: str
+    message: str
+    type: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorBody
+
+
+class AppError(Exception):
+    """Base of the errors the service layer raises on purpose; each maps to one status."""
+
+    status_code = 500
+    code = ErrorCode.INTERNAL_ERROR
+    message = "Internal server error."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class NotFoundError(AppError):
+    status_code = 404
+    code = ErrorCode.NOT_FOUND
+    message = "Resource not found."
+
+
+def error_body(code: str, message: str, details: Iterable[ErrorDetail] = ()) -> dict[str, Any]:
+    """The JSON-ready error envelope."""
+    return ErrorResponse(error=ErrorBody(code=code, message=message, details=list(details))).model_dump(
+        mode="json"
+    )
+
+
+def validation_details(errors: Iterable[Mapping[str, Any]]) -> list[ErrorDetail]:
+    """Turn pydantic error dicts into details; the rejected input is never echoed back."""
+    return [
+        ErrorDetail(
+            field=".".join(str(part) for part in error["loc"]),
+            message=str(error["msg"]),
+            type=str(error["type"]),
+        )
+        for error in errors
+    ]

@@ -1,0 +1,1 @@
+"""The task domain: schemas, model, repository and service. No web framework here."""

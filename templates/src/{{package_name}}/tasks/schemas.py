@@ -1,0 +1,81 @@
+"""Request and response models: the trust boundary between clients and the service."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+TITLE_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 2000
+PAGE_SIZE_DEFAULT = 20
+PAGE_SIZE_MAX = 100
+
+Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX_LENGTH)]
+Description = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH)]
+
+
+class TaskStatus(StrEnum):
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+class TaskCreate(BaseModel):
+    """What a client may send to create a task; unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: Title
+    description: Description = ""
+
+
+class TaskUpdate(BaseModel):
+    """A partial update: omitted fields keep their value, null is refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: Title | None = None
+    description: Description | None = None
+    status: TaskStatus | None = None
+
+    @field_validator("title", "description", "status", mode="before")
+    @classmethod
+    def refuse_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may be omitted but not null")
+        return value
+
+
+class TaskListParams(BaseModel):
+    """Query parameters of the task list; the page size is capped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: TaskStatus | None = None
+    limit: int = Field(default=PAGE_SIZE_DEFAULT, ge=1, le=PAGE_SIZE_MAX)
+    offset: int = Field(default=0, ge=0)
+
+
+class TaskRead(BaseModel):
+    """What the API returns for a task: exactly these fields, nothing else."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title: str
+    description: str
+    status: TaskStatus
+    created_at: datetime
+    updated_at: datetime
+
+
+class TaskPage(BaseModel):
+    """One page of tasks with the numbers needed to fetch the next."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    items: list[TaskRead]
+    total: int
+    limit: int
+    offset: int
