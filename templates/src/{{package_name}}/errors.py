@@ -61,9 +61,8 @@ class NotFoundError(AppError):
 
 def error_body(code: str, message: str, details: Iterable[ErrorDetail] = ()) -> dict[str, Any]:
     """The JSON-ready error envelope."""
-    return ErrorResponse(error=ErrorBody(code=code, message=message, details=list(details))).model_dump(
-        mode="json"
-    )
+    body = ErrorBody(code=code, message=message, details=list(details))
+    return ErrorResponse(error=body).model_dump(mode="json")
 
 
 def validation_details(errors: Iterable[Mapping[str, Any]]) -> list[ErrorDetail]:
