@@ -35,16 +35,13 @@ class Option:
     """One question asked at ``apigen new``: a flag, a prompt and a copier question."""
 
     name: str
+    flag: str
     prompt: str
     help: str
     panel: str
     default: str | None = None
     choices: tuple[Choice, ...] = ()
     derived_from: str | None = None
-
-    @property
-    def flag(self) -> str:
-        return "--" + self.name.replace("_", "-")
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -66,12 +63,14 @@ class Constraint:
 
 PROJECT_NAME = Option(
     name="project_name",
+    flag="--name",
     prompt="Project name",
     help="Human name of the project; the distribution and folder name derive from it.",
     panel="Project",
 )
 PACKAGE_NAME = Option(
     name="package_name",
+    flag="--package",
     prompt="Python package name",
     help="Import name of the generated package (derived from the project name).",
     panel="Project",
@@ -79,6 +78,7 @@ PACKAGE_NAME = Option(
 )
 DESCRIPTION = Option(
     name="description",
+    flag="--description",
     prompt="One-line description",
     help="Shown in the README, pyproject.toml and the OpenAPI document.",
     panel="Project",
@@ -86,6 +86,7 @@ DESCRIPTION = Option(
 )
 FRAMEWORK = Option(
     name="framework",
+    flag="--framework",
     prompt="Web framework",
     help="FastAPI (ASGI, async-capable) or Flask (WSGI).",
     panel="Stack",
@@ -225,13 +226,18 @@ def _yaml_str(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _jinja_literal(pattern: str) -> str:
+    """A regex as a single-quoted Jinja string; Jinja unescapes backslashes once."""
+    return "'" + pattern.replace("\\", "\\\\") + "'"
+
+
 def _validator(option: Option) -> list[str]:
     """The Jinja validator lines of a copier question, mirroring the Python checks."""
     name = option.name
     if name == "project_name":
         return [
             "  validator: >-",
-            f"    {{% if not (project_name | regex_search('{PROJECT_NAME_PATTERN}')) %}}",
+            f"    {{% if not (project_name | regex_search({_jinja_literal(PROJECT_NAME_PATTERN)})) %}}",
             "    must start with an ASCII letter and contain only letters, digits, spaces, . _ -",
             "    {% endif %}",
         ]
@@ -239,7 +245,7 @@ def _validator(option: Option) -> list[str]:
         keywords = ", ".join(f"'{name}'" for name in RESERVED_NAMES)
         return [
             "  validator: >-",
-            f"    {{% if not (package_name | regex_search('{PACKAGE_NAME_PATTERN}')) %}}",
+            f"    {{% if not (package_name | regex_search({_jinja_literal(PACKAGE_NAME_PATTERN)})) %}}",
             "    must be lower-case ASCII letters, digits and _, starting with a letter",
             f"    {{% elif package_name in [{keywords}] %}}",
             "    is a Python keyword",
@@ -248,7 +254,7 @@ def _validator(option: Option) -> list[str]:
     if name == "description":
         return [
             "  validator: >-",
-            f"    {{% if not (description | regex_search('{DESCRIPTION_PATTERN}')) %}}",
+            f"    {{% if not (description | regex_search({_jinja_literal(DESCRIPTION_PATTERN)})) %}}",
             "    must be one line without double quotes or backslashes",
             "    {% endif %}",
         ]

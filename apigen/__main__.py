@@ -1,0 +1,7 @@
+"""`python -m apigen`."""
+
+import sys
+
+from apigen.cli import main
+
+sys.exit(main())

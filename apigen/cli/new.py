@@ -1,0 +1,128 @@
+"""`apigen new`: ask or take the answers, then generate the project."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from apigen import console
+from apigen.options import DESCRIPTION, FRAMEWORK, PACKAGE_NAME, PROJECT_NAME, Answers, Option
+
+BEHAVIOUR = "Behaviour"
+
+Framework = enum.Enum("Framework", {value: value for value in FRAMEWORK.values}, type=str)  # type: ignore[misc]
+
+# How each framework's development server starts; the generated README says the same.
+RUN_COMMANDS = {
+    "fastapi": "uv run uvicorn {package}.api.app:create_app --factory --reload",
+    "flask": "uv run flask --app {package}.api.app run --debug --port 8000",
+}
+
+
+def _flag(option: Option, **settings: bool) -> typer.models.OptionInfo:
+    """The typer option of an apigen option: its flag, help and panel come from options.py."""
+    return typer.Option(
+        option.flag, help=option.help, rich_help_panel=option.panel, show_default=False, **settings
+    )
+
+
+def new(
+    destination: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Folder to create; must be new or empty. Default: derived from the project name.",
+            show_default=False,
+        ),
+    ] = None,
+    project_name: Annotated[str | None, _flag(PROJECT_NAME)] = None,
+    package_name: Annotated[str | None, _flag(PACKAGE_NAME)] = None,
+    description: Annotated[str | None, _flag(DESCRIPTION)] = None,
+    framework: Annotated[Framework | None, _flag(FRAMEWORK, case_sensitive=False)] = None,  # type: ignore[valid-type]
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", "-y", help="Take the default for every option not given; never prompt.",
+            rich_help_panel=BEHAVIOUR,
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Show the files that would be written, and write nothing.",
+            rich_help_panel=BEHAVIOUR,
+        ),
+    ] = False,
+) -> None:
+    """Create a new API project (asks in a terminal, or takes flags and --yes)."""
+    from apigen.answers import collect, folder_name
+
+    given: dict[str, str | None] = {
+        "project_name": project_name,
+        "package_name": package_name,
+        "description": description,
+        "framework": framework.value if framework is not None else None,
+    }
+    answers = collect(
+        given,
+        destination,
+        use_defaults=yes,
+        interactive=console.is_interactive(),
+        ask=_ask,
+    )
+    target = destination if destination is not None else Path(folder_name(answers.project_name))
+    if dry_run:
+        _show_dry_run(answers, target)
+        return
+    _generate(answers, target)
+
+
+def _ask(options: list[Option], known: Mapping[str, str]) -> Mapping[str, str]:
+    from apigen.prompts import ask
+
+    return ask(options, known)
+
+
+def _show_dry_run(answers: Answers, target: Path) -> None:
+    from rich.tree import Tree
+
+    from apigen.render import check_destination, preview
+
+    check_destination(target.absolute())
+    with console.err().status("Rendering the template (dry run)"):
+        files = preview(answers)
+    tree = Tree(f"{target}/")
+    branches: dict[tuple[str, ...], Tree] = {(): tree}
+    for file in files:
+        parts = tuple(file.split("/"))
+        for depth in range(1, len(parts)):
+            if parts[:depth] not in branches:
+                branches[parts[:depth]] = branches[parts[: depth - 1]].add(f"{parts[depth - 1]}/")
+        branches[parts[:-1]].add(parts[-1])
+    console.out().print(tree)
+    console.out().print(f"Dry run: {len(files)} files would be written to {target}; nothing was written.")
+
+
+def _generate(answers: Answers, target: Path) -> None:
+    from rich.panel import Panel
+
+    from apigen.render import generate
+
+    status = console.err().status("Starting")
+    with status:
+        generate(answers, target, progress=lambda step: status.update(f"{step}..."))
+    console.err().print(f"[green]✓[/] Created {answers.framework} project {answers.project_name!r} in {target}")
+    run = RUN_COMMANDS[answers.framework].format(package=answers.package_name)
+    steps = "\n".join(
+        [
+            f"cd {target}",
+            "uv sync                       # install",
+            "uv run alembic upgrade head   # create the database",
+            f"{run}",
+            "uv run pytest --cov           # test",
+        ]
+    )
+    console.out().print(Panel(steps, title="Next steps", title_align="left", expand=False))

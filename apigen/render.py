@@ -1,0 +1,142 @@
+"""Render the template into a staging directory, commit it with git, then move it into place.
+
+The destination only ever receives a complete project: every step runs in a
+temporary directory next to it (same filesystem, so the final move is a rename)
+and the temporary directory is removed whatever happens.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from apigen.errors import ApigenError, StepFailed
+from apigen.options import Answers
+from apigen.template import is_git_checkout, template_root
+
+Progress = Callable[[str], None]
+
+
+def check_destination(destination: Path) -> None:
+    """Refuse, before any work, a destination that cannot take a new project."""
+    if destination.is_symlink() or (destination.exists() and not destination.is_dir()):
+        raise ApigenError(f"{destination}: exists and is not a directory")
+    if destination.is_dir() and any(destination.iterdir()):
+        raise ApigenError(f"{destination}: directory is not empty; choose a new destination")
+    parent = destination.parent
+    if not parent.is_dir():
+        raise ApigenError(f"{parent}: parent directory does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ApigenError(f"{parent}: permission denied; cannot create the project here")
+
+
+@contextmanager
+def _staging(parent: Path) -> Iterator[Path]:
+    staging = Path(tempfile.mkdtemp(prefix=".apigen-", dir=parent))
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def render(answers: Answers, target: Path) -> None:
+    """Run copier into `target`, which must not exist yet."""
+    from copier import run_copy
+
+    source = template_root()
+    with warnings.catch_warnings():
+        # A checkout with uncommitted template edits is expected while developing apigen.
+        warnings.filterwarnings("ignore", message="Dirty template changes included")
+        try:
+            run_copy(
+                str(source),
+                target,
+                data=answers.as_data(),
+                defaults=True,
+                unsafe=True,
+                quiet=True,
+                vcs_ref="HEAD" if is_git_checkout(source) else None,
+            )
+        except Exception as exc:  # copier raises many unrelated types
+            raise StepFailed("rendering the template", _first_line(exc)) from exc
+
+
+def _git(project: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        subprocess.run(  # noqa: S603 (fixed arguments, no shell)
+            ["git", *args],  # noqa: S607 (git is looked up on PATH on purpose)
+            cwd=project,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    except FileNotFoundError as exc:
+        raise StepFailed("git", "git is not installed or not on PATH") from exc
+    except subprocess.CalledProcessError as exc:
+        raise StepFailed(f"git {args[0]}", _first_line(exc.stderr or exc.stdout)) from exc
+
+
+def _has_identity(project: Path) -> bool:
+    found = subprocess.run(  # noqa: S603
+        ["git", "config", "user.email"],  # noqa: S607
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return found.returncode == 0 and bool(found.stdout.strip())
+
+
+def commit_initial(project: Path) -> None:
+    """Make the project a git repository with one commit, so copier update can work."""
+    _git(project, "init", "--quiet")
+    _git(project, "add", "--all")
+    identity = [] if _has_identity(project) else ["-c", "user.name=apigen", "-c", "user.email=apigen@localhost"]
+    _git(
+        project,
+        *identity,
+        "-c",
+        "commit.gpgsign=false",
+        "commit",
+        "--quiet",
+        "--no-verify",
+        "--message",
+        "Generate the project with apigen",
+    )
+
+
+def generate(answers: Answers, destination: Path, progress: Progress) -> None:
+    """Create the project at `destination`, all or nothing."""
+    destination = destination.absolute()
+    check_destination(destination)
+    with _staging(destination.parent) as staging:
+        project = staging / destination.name
+        progress("Rendering the template")
+        render(answers, project)
+        progress("Creating the git repository")
+        commit_initial(project)
+        progress("Moving the project into place")
+        if destination.is_dir():
+            destination.rmdir()  # empty, checked above
+        project.rename(destination)
+
+
+def preview(answers: Answers) -> list[str]:
+    """The files `generate` would write, relative to the destination, sorted."""
+    with tempfile.TemporaryDirectory(prefix="apigen-dry-run-") as scratch:
+        project = Path(scratch) / "project"
+        render(answers, project)
+        return sorted(str(path.relative_to(project)) for path in project.rglob("*") if path.is_file())
+
+
+def _first_line(error: object) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
