@@ -38,23 +38,34 @@ def collect(
     interactive: bool,
     ask: Ask,
 ) -> Answers:
-    """Fill in every answer; without a terminal or --yes a missing answer is a usage error."""
+    """Fill in every answer; without a terminal or --yes a missing answer is a usage error.
+
+    The destination's folder name stands in for the project name: as the answer
+    without a terminal, as the suggested default at the prompt.
+    """
     known = {name: value for name, value in given.items() if value is not None}
-    if "project_name" not in known and destination is not None:
-        known["project_name"] = destination.absolute().name
-    if "project_name" not in known and use_defaults:
-        known["project_name"] = "my-api"
+    suggested = dict(known)
+    if "project_name" not in known:
+        suggested["project_name"] = destination.absolute().name if destination else "my-api"
+    if use_defaults:
+        return _validated(defaults_for(suggested))
+    if interactive:
+        to_ask = [option for option in OPTIONS if option.name not in known]
+        return _validated(defaults_for(ask(to_ask, suggested) if to_ask else suggested))
+    if destination is not None:
+        known = suggested
     missing = [
-        option
+        option.flag
         for option in OPTIONS
-        if option.name not in known and not (use_defaults or option.derived_from in known)
+        if option.name not in known and option.derived_from not in known
     ]
-    if missing and not interactive:
-        flags = ", ".join(option.flag for option in missing)
-        raise UsageError(f"missing answers for {flags}; pass them, or --yes to take the defaults")
     if missing:
-        known = dict(ask(missing, known))
-    answers = defaults_for(known)
+        flags = ", ".join(missing)
+        raise UsageError(f"missing answers for {flags}; pass them, or --yes to take the defaults")
+    return _validated(defaults_for(known))
+
+
+def _validated(answers: Mapping[str, str]) -> Answers:
     problems = answer_errors(answers)
     if problems:
         raise UsageError("; ".join(problems))

@@ -1,0 +1,231 @@
+"""`apigen` run as a user runs it: in a subprocess, without a terminal."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from apigen import __version__
+from tests.helpers import apigen, tree_digest
+
+
+def test_version(workdir: Path) -> None:
+    run = apigen("--version", cwd=workdir)
+
+    assert (run.returncode, run.stdout) == (0, f"apigen {__version__}\n")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["new", "--help"]])
+def test_help_and_version_import_neither_copier_nor_jinja(args: list[str]) -> None:
+    probe = (
+        "import sys\n"
+        "from apigen.cli import main\n"
+        f"code = main({args!r})\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'copier', 'jinja2', 'questionary', 'prompt_toolkit', 'plumbum'})\n"
+        "print(code, heavy, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+
+    assert done.stderr.strip().splitlines()[-1] == "0 []"
+
+
+def test_help_groups_the_new_options_into_panels(workdir: Path) -> None:
+    run = apigen("new", "--help", cwd=workdir)
+
+    assert run.returncode == 0
+    for panel in ("Project", "Stack", "Behaviour"):
+        assert f"─ {panel} " in run.stdout
+
+
+def test_options_lists_every_option_with_choices_and_default(workdir: Path) -> None:
+    run = apigen("options", cwd=workdir)
+
+    assert run.returncode == 0
+    for text in ("--name", "--package", "--description", "--framework", "fastapi, flask"):
+        assert text in run.stdout
+
+
+def test_yes_generates_a_git_repository_with_one_commit_without_a_git_identity(
+    workdir: Path,
+) -> None:
+    run = apigen("new", "demo", "--framework", "flask", "--yes", cwd=workdir)
+
+    assert run.returncode == 0, run.stderr
+    project = workdir / "demo"
+    log = subprocess.run(
+        ["git", "log", "--format=%s"], cwd=project, capture_output=True, text=True, check=True
+    )
+    assert log.stdout.splitlines() == ["Generate the project with apigen"]
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True, check=True
+    )
+    assert status.stdout == ""
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["framework"] == "flask"
+    assert answers["project_name"] == "demo"
+    assert (project / "src" / "demo" / "api" / "app.py").is_file()
+
+
+def test_flags_set_every_answer(workdir: Path) -> None:
+    run = apigen(
+        "new", "svc", "--name", "Orders Service", "--package", "orders",
+        "--description", "Orders for the shop.", "--framework", "fastapi",
+        cwd=workdir,
+    )
+
+    assert run.returncode == 0, run.stderr
+    answers = yaml.safe_load((workdir / "svc" / ".copier-answers.yml").read_text())
+    assert answers["project_name"] == "Orders Service"
+    assert answers["package_name"] == "orders"
+    assert answers["description"] == "Orders for the shop."
+    assert (workdir / "svc" / "src" / "orders" / "tasks" / "service.py").is_file()
+
+
+def test_without_destination_the_folder_is_named_after_the_project(workdir: Path) -> None:
+    run = apigen("new", "--name", "My Project", "--yes", cwd=workdir)
+
+    assert run.returncode == 0, run.stderr
+    assert (workdir / "my-project" / "src" / "my_project").is_dir()
+
+
+def test_next_steps_name_the_run_and_test_commands(workdir: Path) -> None:
+    run = apigen("new", "demo", "--framework", "fastapi", "--yes", cwd=workdir)
+
+    assert "cd demo" in run.stdout
+    assert "uv run uvicorn demo.api.app:create_app --factory" in run.stdout
+    assert "uv run pytest" in run.stdout
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "flask"])
+def test_next_steps_match_the_generated_readme(workdir: Path, framework: str) -> None:
+    from apigen.cli.new import RUN_COMMANDS
+
+    apigen("new", "demo", "--framework", framework, "--yes", cwd=workdir)
+
+    readme = (workdir / "demo" / "README.md").read_text()
+    assert RUN_COMMANDS[framework].format(package="demo") in readme
+
+
+def test_dry_run_shows_the_tree_and_writes_nothing(workdir: Path) -> None:
+    before = tree_digest(workdir)
+
+    run = apigen("new", "demo", "--yes", "--dry-run", cwd=workdir)
+
+    assert run.returncode == 0, run.stderr
+    assert "pyproject.toml" in run.stdout
+    assert "nothing was written" in run.stdout
+    assert tree_digest(workdir) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "flags"),
+    [
+        (["new", "demo"], ["--description", "--framework"]),
+        (["new"], ["--name", "--description", "--framework"]),
+        (["new", "demo", "--framework", "flask"], ["--description"]),
+    ],
+)
+def test_missing_answers_without_a_terminal_name_the_flags(
+    workdir: Path, args: list[str], flags: list[str]
+) -> None:
+    before = tree_digest(workdir)
+
+    run = apigen(*args, cwd=workdir)
+
+    assert run.returncode == 2
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert all(flag in run.stderr for flag in flags)
+    assert "Traceback" not in run.stderr
+    assert tree_digest(workdir) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["new", "demo", "-y", "--framework", "django"], "--framework"),
+        (["new", "demo", "-y", "--name", "9lives"], "must start with an ASCII letter"),
+        (["new", "demo", "-y", "--package", "class"], "is a Python keyword"),
+        (["new", "demo", "-y", "--package", "My-Pkg"], "lower-case ASCII"),
+        (["new", "demo", "-y", "--description", 'say "hi"'], "double quotes"),
+        (["new", "demo", "-y", "--no-such-flag"], "No such option"),
+        (["frobnicate"], "No such command"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(
+    workdir: Path, args: list[str], message: str
+) -> None:
+    before = tree_digest(workdir)
+
+    run = apigen(*args, cwd=workdir)
+
+    assert run.returncode == 2
+    assert message in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in run.stderr
+    assert tree_digest(workdir) == before
+
+
+def test_a_non_empty_destination_is_refused_and_kept(workdir: Path) -> None:
+    (workdir / "demo").mkdir()
+    (workdir / "demo" / "notes.txt").write_text("mine")
+    before = tree_digest(workdir)
+
+    run = apigen("new", "demo", "--yes", cwd=workdir)
+
+    assert run.returncode == 1
+    assert "not empty" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert tree_digest(workdir) == before
+
+
+def test_an_empty_destination_is_used(workdir: Path) -> None:
+    (workdir / "demo").mkdir()
+
+    run = apigen("new", "demo", "--yes", cwd=workdir)
+
+    assert run.returncode == 0, run.stderr
+    assert (workdir / "demo" / "pyproject.toml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("destination", "message"),
+    [("a-file", "is not a directory"), ("missing/demo", "parent directory does not exist")],
+)
+def test_an_unusable_destination_is_one_line_exit_1(
+    workdir: Path, destination: str, message: str
+) -> None:
+    (workdir / "a-file").write_text("x")
+    before = tree_digest(workdir)
+
+    run = apigen("new", destination, "--yes", cwd=workdir)
+
+    assert run.returncode == 1
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr
+    assert tree_digest(workdir) == before
+
+
+def test_no_staging_directory_is_left_after_success(workdir: Path) -> None:
+    apigen("new", "demo", "--yes", cwd=workdir)
+
+    assert sorted(p.name for p in workdir.iterdir()) == [".home", "demo"]
+
+
+def test_git_missing_names_the_step_and_leaves_nothing(workdir: Path, env: dict[str, str]) -> None:
+    empty_bin = workdir / ".home" / "bin"
+    empty_bin.mkdir()
+    before = tree_digest(workdir)
+
+    run = apigen("new", "demo", "--yes", cwd=workdir, env={**env, "PATH": str(empty_bin)})
+
+    assert run.returncode == 1
+    assert run.stderr == "apigen: error: git failed: git is not installed or not on PATH\n"
+    assert "Traceback" not in run.stderr
+    assert tree_digest(workdir) == before

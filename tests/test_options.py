@@ -1,0 +1,125 @@
+"""One source of truth: flags, prompts, copier.yml and the test matrix agree with options.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+import yaml
+
+from apigen.cli import app, main
+from apigen.options import (
+    CHOICE_OPTIONS,
+    OPTIONS,
+    Constraint,
+    Option,
+    answer_errors,
+    combination_errors,
+    copier_yml,
+    derive_package_name,
+    valid_combinations,
+)
+from tests.helpers import REPO_ROOT
+
+
+def new_command_params() -> dict[str, object]:
+    group = typer.main.get_command(app)
+    command = group.commands["new"]  # type: ignore[attr-defined]
+    return {opt: param for param in command.params for opt in param.opts}
+
+
+def test_copier_yml_is_generated_from_options() -> None:
+    assert (REPO_ROOT / "copier.yml").read_text() == copier_yml(), (
+        "copier.yml is stale: run `python -m apigen.options > copier.yml`"
+    )
+
+
+def test_copier_yml_has_one_question_per_option_with_the_same_choices_and_defaults() -> None:
+    config = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
+    questions = {key: value for key, value in config.items() if not key.startswith("_")}
+
+    assert list(questions) == [option.name for option in OPTIONS]
+    for option in OPTIONS:
+        question = questions[option.name]
+        assert question["help"] == option.help
+        if option.choices:
+            assert list(question["choices"].values()) == list(option.values)
+            assert question["default"] == option.default
+
+
+def test_copier_yml_points_into_templates_and_excludes_explicitly() -> None:
+    config = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
+
+    assert config["_subdirectory"] == "templates"
+    assert (REPO_ROOT / "templates").is_dir()
+    assert "copier.yml" in config["_exclude"]
+
+
+def test_every_option_has_a_flag_on_new_with_its_help() -> None:
+    params = new_command_params()
+
+    for option in OPTIONS:
+        assert option.flag in params, f"apigen new has no {option.flag}"
+        assert params[option.flag].help == option.help  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("option", CHOICE_OPTIONS, ids=lambda option: option.name)
+def test_every_choice_flag_offers_exactly_the_option_values(
+    option: Option, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    main(["new", "--help"])
+
+    assert "<" + "|".join(option.values) + ">" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("option", CHOICE_OPTIONS, ids=lambda option: option.name)
+def test_a_value_outside_the_choices_is_refused(
+    option: Option, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["new", str(tmp_path / "x"), option.flag, "not-a-choice", "--yes"])
+
+    assert code == 2
+    assert option.flag in capsys.readouterr().err
+
+
+def test_new_has_no_flag_that_is_not_an_option() -> None:
+    behaviour = {"--yes", "-y", "--dry-run", "--help", "-h"}
+    option_flags = {option.flag for option in OPTIONS}
+
+    unknown = {flag for flag in new_command_params() if flag.startswith("-")} - behaviour
+    assert unknown == option_flags
+
+
+def test_the_matrix_is_every_valid_combination_of_the_choice_options() -> None:
+    combinations = list(valid_combinations())
+
+    assert {c["framework"] for c in combinations} == {"fastapi", "flask"}
+    assert all(set(c) == {o.name for o in CHOICE_OPTIONS} for c in combinations)
+    assert all(not combination_errors(c) for c in combinations)
+
+
+def test_a_constraint_removes_its_combination_from_the_matrix(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rule = Constraint(("framework", "flask"), ("framework", "flask"), "flask is off today")
+    monkeypatch.setattr("apigen.options.CONSTRAINTS", (rule,))
+
+    assert [c["framework"] for c in valid_combinations()] == ["fastapi"]
+    assert "flask is off today" in copier_yml()
+
+
+def test_package_name_is_derived_like_copier_does() -> None:
+    assert derive_package_name("My Project") == "my_project"
+    assert derive_package_name("tasks-API.v2") == "tasks_api_v2"
+
+
+def test_answer_errors_name_each_problem() -> None:
+    problems = answer_errors(
+        {"project_name": "9lives", "package_name": "class", "description": 'say "hi"',
+         "framework": "django"}
+    )
+
+    assert len(problems) == 4
+    assert any("--framework" in problem for problem in problems)

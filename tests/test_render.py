@@ -1,0 +1,71 @@
+"""Every valid combination renders with plain copier (through pytest-copie) and leaves no template syntax."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from apigen.options import combination_id, valid_combinations
+
+COMBINATIONS = list(valid_combinations())
+LEFTOVER = re.compile(r"\{\{|\{%|\{#|%\}")
+FRAMEWORK_IMPORTS = re.compile(r"^\s*(from|import)\s+(fastapi|flask|starlette|werkzeug)\b", re.M)
+
+
+@pytest.fixture(params=COMBINATIONS, ids=[combination_id(c) for c in COMBINATIONS])
+def project(request: pytest.FixtureRequest, copie) -> Path:  # type: ignore[no-untyped-def]
+    result = copie.copy(extra_answers={"project_name": "Render Check", **request.param})
+    assert result.exit_code == 0, result.exception
+    return result.project_dir  # type: ignore[no-any-return]
+
+
+def test_no_template_syntax_is_left(project: Path) -> None:
+    for path in project.rglob("*"):
+        assert not path.name.endswith(".jinja"), path
+        assert "{" not in path.name, path
+        if path.is_file() and path.suffix not in {".mako"}:
+            text = path.read_text()
+            assert not LEFTOVER.search(text), f"template syntax left in {path}"
+
+
+def test_answers_file_records_every_answer(project: Path) -> None:
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+
+    assert answers["project_name"] == "Render Check"
+    assert answers["package_name"] == "render_check"
+    assert "_src_path" in answers
+
+
+def test_domain_layers_import_no_web_framework(project: Path) -> None:
+    package = project / "src" / "render_check"
+    for path in package.rglob("*.py"):
+        if "api" in path.relative_to(package).parts:
+            continue
+        assert not FRAMEWORK_IMPORTS.search(path.read_text()), f"{path} imports a web framework"
+
+
+def test_the_framework_code_lives_in_the_api_package(project: Path) -> None:
+    api = project / "src" / "render_check" / "api"
+
+    assert (api / "app.py").is_file()
+    assert FRAMEWORK_IMPORTS.search((api / "app.py").read_text())
+
+
+def test_python_files_are_valid_syntax(project: Path) -> None:
+    for path in project.rglob("*.py"):
+        compile(path.read_text(), str(path), "exec")
+
+
+def test_service_and_repository_are_identical_across_frameworks(copie) -> None:  # type: ignore[no-untyped-def]
+    fastapi = copie.copy(extra_answers={"project_name": "same", "framework": "fastapi"})
+    flask = copie.copy(extra_answers={"project_name": "same", "framework": "flask"})
+    shared = fastapi.project_dir / "src" / "same"  # type: ignore[operator]
+    for path in shared.rglob("*.py"):
+        relative = path.relative_to(shared)
+        if relative.parts[0] == "api":
+            continue
+        twin = flask.project_dir / "src" / "same" / relative  # type: ignore[operator]
+        assert twin.read_text() == path.read_text(), f"{relative} differs between frameworks"
