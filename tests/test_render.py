@@ -69,3 +69,26 @@ def test_service_and_repository_are_identical_across_frameworks(copie) -> None: 
             continue
         twin = flask.project_dir / "src" / "same" / relative  # type: ignore[operator]
         assert twin.read_text() == path.read_text(), f"{relative} differs between frameworks"
+
+
+def test_dockerfile_is_multi_stage_pinned_and_non_root(project: Path) -> None:
+    dockerfile = (project / "Dockerfile").read_text()
+    images = re.findall(r"^FROM\s+(\S+)", dockerfile, re.M)
+    user = re.findall(r"^USER\s+(\S+)", dockerfile, re.M)
+
+    assert len(images) >= 2
+    assert all(re.search(r":\d+\.\d+\.\d+-slim", image) for image in images)
+    assert user and user[-1].split(":")[0].isdigit() and user[-1].split(":")[0] != "0"
+    assert re.search(r'^CMD \["gunicorn"', dockerfile, re.M)
+    assert "HEALTHCHECK" in dockerfile
+
+
+def test_dockerignore_keeps_secrets_and_git_out_of_the_image(project: Path) -> None:
+    ignored = (project / ".dockerignore").read_text().splitlines()
+
+    assert {".git", ".env", ".venv"} <= set(ignored)
+
+
+def test_env_file_is_git_ignored_and_documented(project: Path) -> None:
+    assert ".env" in (project / ".gitignore").read_text().splitlines()
+    assert "DATABASE_URL=" in (project / ".env.example").read_text()

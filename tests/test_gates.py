@@ -1,0 +1,176 @@
+"""The generated project's own gates, run for real on a pairwise cover of combinations.
+
+All generated projects share one virtualenv (their package names differ), so the
+dependencies are installed once per test session.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from apigen.options import combination_id
+from tests.helpers import apigen, isolated_env
+from tests.matrix import pairwise_combinations
+
+pytestmark = pytest.mark.gates
+
+GATED = pairwise_combinations()
+
+
+def tool(name: str) -> str:
+    """A console script installed next to this Python (apigen's test extra), else on PATH."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: pip install -e '.[test]'")
+    return found
+
+
+def check(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 300) -> str:
+    done = subprocess.run(
+        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, f"{' '.join(args)} failed ({done.returncode}):\n{output}"
+    return output
+
+
+@pytest.fixture(scope="session")
+def shared_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    venv = tmp_path_factory.mktemp("gates") / "venv"
+    check([tool("uv"), "venv", "--quiet", "--python", sys.executable, str(venv)], cwd=venv.parent)
+    return venv
+
+
+@pytest.fixture(scope="module", params=GATED, ids=[combination_id(c) for c in GATED])
+def project(
+    request: pytest.FixtureRequest, shared_venv: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    combination: dict[str, str] = request.param
+    name = "gate-" + combination_id(combination)
+    workdir = tmp_path_factory.mktemp(name)
+    (workdir / ".home").mkdir()
+    flags = [arg for key, value in combination.items() for arg in (f"--{key}", value)]
+    run = apigen("new", name, *flags, "--yes", cwd=workdir)
+    assert run.returncode == 0, run.stderr
+    project = workdir / name
+    env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(shared_venv)}
+    env.pop("VIRTUAL_ENV", None)
+    check([tool("uv"), "sync", "--inexact", "--quiet"], cwd=project, env=env)
+    return project
+
+
+def venv_tool(venv: Path, name: str) -> str:
+    return str(venv / "bin" / name)
+
+
+def test_ruff_check(project: Path, shared_venv: Path) -> None:
+    check([venv_tool(shared_venv, "ruff"), "check", "."], cwd=project)
+
+
+def test_ruff_format(project: Path, shared_venv: Path) -> None:
+    check([venv_tool(shared_venv, "ruff"), "format", "--check", "."], cwd=project)
+
+
+def test_mypy_strict(project: Path, shared_venv: Path) -> None:
+    output = check([venv_tool(shared_venv, "mypy")], cwd=project)
+
+    assert "Success: no issues found" in output
+
+
+def test_own_tests_pass_with_the_coverage_gate(project: Path, shared_venv: Path) -> None:
+    output = check(
+        [venv_tool(shared_venv, "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--cov"],
+        cwd=project,
+    )
+
+    assert " passed" in output
+    assert "Required test coverage of 90% reached" in output
+
+
+def test_migrations_upgrade_and_match_the_models(
+    project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'migrate.db'}"}
+    alembic = venv_tool(shared_venv, "alembic")
+
+    check([alembic, "upgrade", "head"], cwd=project, env=env)
+    output = check([alembic, "check"], cwd=project, env=env)
+
+    assert "No new upgrade operations detected" in output
+
+
+def test_hadolint_finds_nothing(project: Path) -> None:
+    check([tool("hadolint"), "Dockerfile"], cwd=project)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def server(project: Path, shared_venv: Path, tmp_path: Path) -> Iterator[str]:
+    """The README's production command, `gunicorn`, started for real on a free port."""
+    port = free_port()
+    env = {
+        **isolated_env(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+    }
+    check([venv_tool(shared_venv, "alembic"), "upgrade", "head"], cwd=project, env=env)
+    process = subprocess.Popen(
+        [venv_tool(shared_venv, "gunicorn")],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def get(url: str, timeout: float = 30) -> tuple[int, bytes, dict[str, str]]:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (local URL)
+                return response.status, response.read(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read(), dict(error.headers)
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_gunicorn_serves_liveness_and_readiness(server: str) -> None:
+    live_status, _, _ = get(f"{server}/health/live")
+    ready_status, ready_body, headers = get(f"{server}/health/ready")
+
+    assert live_status == 200
+    assert ready_status == 200, ready_body
+    assert b'"database":"ok"' in ready_body.replace(b" ", b"")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "X-Request-ID" in headers

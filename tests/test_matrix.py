@@ -1,0 +1,22 @@
+"""The pairwise cover really covers every pair of option values."""
+
+from __future__ import annotations
+
+import itertools
+
+from apigen.options import valid_combinations
+from tests.matrix import pairwise_combinations
+
+
+def test_every_valid_pair_of_values_is_in_a_gated_combination() -> None:
+    gated = pairwise_combinations()
+    for combination in valid_combinations():
+        for (a, va), (b, vb) in itertools.combinations(sorted(combination.items()), 2):
+            assert any(c[a] == va and c[b] == vb for c in gated), (a, va, b, vb)
+    for combination in valid_combinations():
+        for name, value in combination.items():
+            assert any(c[name] == value for c in gated), (name, value)
+
+
+def test_the_cover_is_not_larger_than_the_full_matrix() -> None:
+    assert len(pairwise_combinations()) <= len(list(valid_combinations()))

@@ -1,0 +1,64 @@
+"""The wheel carries the template, so an installed apigen generates projects on its own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import REPO_ROOT, isolated_env, tree_files
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    if uv is None:
+        pytest.fail("uv is not installed: pip install -e '.[test]'")
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [uv, "build", "--wheel", "--quiet", "--out-dir", str(out), str(REPO_ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    return next(out.glob("apigen-*.whl"))
+
+
+def test_the_wheel_contains_the_template(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+
+    assert "apigen/_template/copier.yml" in names
+    assert "apigen/_template/templates/pyproject.toml.jinja" in names
+    assert not [name for name in names if "__pycache__" in name]
+
+
+def test_the_installed_wheel_generates_the_same_project_as_the_checkout(
+    wheel: Path, tmp_path: Path
+) -> None:
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    assert uv is not None
+    venv = tmp_path / "venv"
+    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
+    subprocess.run(
+        [uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), str(wheel)],
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"},
+    )
+    env = isolated_env(tmp_path)
+    for runner, name in ((str(venv / "bin" / "apigen"), "installed"),
+                         (f"{sys.executable} -m apigen", "checkout")):
+        subprocess.run(
+            [*runner.split(), "new", name, "--name", "same", "--framework", "flask", "--yes"],
+            cwd=tmp_path, env=env, check=True, capture_output=True,
+        )
+    installed = tree_files(tmp_path / "installed")
+    checkout = tree_files(tmp_path / "checkout")
+    installed_answers = installed.pop(".copier-answers.yml").decode()
+
+    assert "apigen/_template" in installed_answers  # rendered from the wheel, not this checkout
+    checkout.pop(".copier-answers.yml")
+    assert installed == checkout
