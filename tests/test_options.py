@@ -123,3 +123,16 @@ def test_answer_errors_name_each_problem() -> None:
 
     assert len(problems) == 4
     assert any("--framework" in problem for problem in problems)
+
+
+def test_the_readme_lists_every_option_with_its_choices_and_default() -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    rows = {line.split("|")[1].strip(): line for line in readme.splitlines() if line.startswith("| `--")}
+
+    assert set(rows) == {f"`{option.flag}`" for option in OPTIONS}
+    for option in OPTIONS:
+        row = rows[f"`{option.flag}`"]
+        if option.choices:
+            assert ", ".join(f"`{value}`" for value in option.values) in row
+        if option.default:
+            assert f"`{option.default}`" in row
