@@ -2,7 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -13,6 +13,20 @@ PAGE_SIZE_MAX = 100
 
 Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX_LENGTH)]
 Description = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH)]
+
+
+def never_null(schema: dict[str, Any]) -> None:
+    """Document an optional field that refuses null: drop null from its JSON schema."""
+    if schema.get("default", "") is None:
+        del schema["default"]
+    options = [option for option in schema.pop("anyOf", []) if option.get("type") != "null"]
+    if len(options) == 1:
+        schema.update(options[0])
+    elif options:
+        schema["anyOf"] = options
+
+
+NeverNull = Field(default=None, json_schema_extra=never_null)
 
 
 class TaskStatus(StrEnum):
@@ -35,9 +49,9 @@ class TaskUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: Title | None = None
-    description: Description | None = None
-    status: TaskStatus | None = None
+    title: Title | None = NeverNull
+    description: Description | None = NeverNull
+    status: TaskStatus | None = NeverNull
 
     @field_validator("title", "description", "status", mode="before")
     @classmethod

@@ -1,0 +1,1 @@
+"""The HTTP layer: the FastAPI application, its routers, middleware and error handlers."""

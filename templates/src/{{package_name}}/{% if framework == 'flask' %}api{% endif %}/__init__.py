@@ -1,0 +1,1 @@
+"""The HTTP layer: a Flask application factory, its blueprints and request hooks."""

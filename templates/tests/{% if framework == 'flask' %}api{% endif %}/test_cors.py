@@ -1,0 +1,45 @@
+"""CORS: only the configured origins may call the API from a browser."""
+
+from flask.testing import FlaskClient
+
+ALLOWED_ORIGIN = "https://app.example.com"  # the origin the test settings allow
+
+
+def preflight(client: FlaskClient, origin: str) -> dict[str, str]:
+    response = client.options(
+        "/api/v1/tasks",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type",
+        },
+    )
+    return dict(response.headers)
+
+
+def test_preflight_from_an_allowed_origin_is_answered(client: FlaskClient) -> None:
+    headers = preflight(client, ALLOWED_ORIGIN)
+
+    assert headers["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
+    assert "POST" in headers["Access-Control-Allow-Methods"]
+    assert headers["Access-Control-Allow-Headers"] == "Content-Type"
+    assert headers["Access-Control-Max-Age"] == "600"
+
+
+def test_preflight_from_another_origin_gets_no_cors_headers(client: FlaskClient) -> None:
+    headers = preflight(client, "https://evil.example.com")
+
+    assert "Access-Control-Allow-Origin" not in headers
+
+
+def test_cors_responses_vary_by_origin(client: FlaskClient) -> None:
+    response = client.get("/api/v1/tasks", headers={"Origin": ALLOWED_ORIGIN})
+
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
+    assert "Origin" in response.vary
+
+
+def test_the_request_id_header_is_readable_by_browsers(client: FlaskClient) -> None:
+    response = client.get("/api/v1/tasks", headers={"Origin": ALLOWED_ORIGIN})
+
+    assert response.headers["Access-Control-Expose-Headers"] == "X-Request-ID"
