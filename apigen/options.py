@@ -13,10 +13,13 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 
-PACKAGE_NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
-PROJECT_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9 ._-]*$"
+# Lengths are capped so that every generated line stays within the 100-column limit.
+NAME_MAX_LENGTH = 40
+DESCRIPTION_MAX_LENGTH = 90
+PACKAGE_NAME_PATTERN = rf"^[a-z][a-z0-9_]{{0,{NAME_MAX_LENGTH - 1}}}$"
+PROJECT_NAME_PATTERN = rf"^[A-Za-z][A-Za-z0-9 ._-]{{0,{NAME_MAX_LENGTH - 1}}}$"
 # Printable, one line, and nothing that needs escaping in TOML, YAML or a docstring.
-DESCRIPTION_PATTERN = r"^[^\x00-\x1f\x7f\"\\]*$"
+DESCRIPTION_PATTERN = rf"^[^\x00-\x1f\x7f\"\\]{{0,{DESCRIPTION_MAX_LENGTH}}}$"
 # Spelled out rather than read from `keyword`, whose soft keywords differ between
 # Python versions: copier.yml must not depend on the Python that generated it.
 RESERVED_NAMES = tuple(sorted({*keyword.kwlist, "_", "case", "match", "type"}))
@@ -132,8 +135,8 @@ def project_name_error(name: str) -> str | None:
         return "the project name is empty"
     if not re.match(PROJECT_NAME_PATTERN, name):
         return (
-            f"project name {name!r} must start with an ASCII letter and contain only "
-            "ASCII letters, digits, spaces, '.', '_' or '-'"
+            f"project name {name!r} must start with an ASCII letter, contain only ASCII "
+            f"letters, digits, spaces, '.', '_' or '-', and be at most {NAME_MAX_LENGTH} characters long"
         )
     return None
 
@@ -143,7 +146,7 @@ def package_name_error(name: str) -> str | None:
     if not re.match(PACKAGE_NAME_PATTERN, name):
         return (
             f"package name {name!r} must be lower-case ASCII letters, digits and '_', "
-            "starting with a letter"
+            f"starting with a letter, at most {NAME_MAX_LENGTH} characters long"
         )
     if name in RESERVED_NAMES:
         return f"package name {name!r} is a Python keyword"
@@ -153,7 +156,10 @@ def package_name_error(name: str) -> str | None:
 def description_error(text: str) -> str | None:
     """Why a description cannot be written into the project files, or None."""
     if not re.match(DESCRIPTION_PATTERN, text):
-        return "the description must be one line without double quotes or backslashes"
+        return (
+            f"the description must be one line of at most {DESCRIPTION_MAX_LENGTH} characters, "
+            "without double quotes or backslashes"
+        )
     return None
 
 
@@ -238,7 +244,8 @@ def _validator(option: Option) -> list[str]:
         return [
             "  validator: >-",
             f"    {{% if not (project_name | regex_search({_jinja_literal(PROJECT_NAME_PATTERN)})) %}}",
-            "    must start with an ASCII letter and contain only letters, digits, spaces, . _ -",
+            f"    must start with an ASCII letter, contain only letters, digits, spaces, . _ -,"
+            f" and be at most {NAME_MAX_LENGTH} characters long",
             "    {% endif %}",
         ]
     if name == "package_name":
@@ -246,7 +253,8 @@ def _validator(option: Option) -> list[str]:
         return [
             "  validator: >-",
             f"    {{% if not (package_name | regex_search({_jinja_literal(PACKAGE_NAME_PATTERN)})) %}}",
-            "    must be lower-case ASCII letters, digits and _, starting with a letter",
+            f"    must be lower-case ASCII letters, digits and _, starting with a letter,"
+            f" at most {NAME_MAX_LENGTH} characters long",
             f"    {{% elif package_name in [{keywords}] %}}",
             "    is a Python keyword",
             "    {% endif %}",
@@ -255,7 +263,8 @@ def _validator(option: Option) -> list[str]:
         return [
             "  validator: >-",
             f"    {{% if not (description | regex_search({_jinja_literal(DESCRIPTION_PATTERN)})) %}}",
-            "    must be one line without double quotes or backslashes",
+            f"    must be one line of at most {DESCRIPTION_MAX_LENGTH} characters,"
+            " without double quotes or backslashes",
             "    {% endif %}",
         ]
     rules = [c for c in CONSTRAINTS if c.forbids[0] == name]

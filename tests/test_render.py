@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,21 @@ def test_dockerignore_keeps_secrets_and_git_out_of_the_image(project: Path) -> N
 def test_env_file_is_git_ignored_and_documented(project: Path) -> None:
     assert ".env" in (project / ".gitignore").read_text().splitlines()
     assert "DATABASE_URL=" in (project / ".env.example").read_text()
+
+
+LONGEST_NAME = "a" * 19 + "-" + "b" * 20  # 40 characters, the longest allowed
+LONGEST_DESCRIPTION = "A task API whose description is as long as apigen allows, " + "x" * 32
+
+
+@pytest.mark.parametrize("combination", COMBINATIONS, ids=[combination_id(c) for c in COMBINATIONS])
+def test_the_longest_names_still_pass_ruff(copie, combination: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    answers = {"project_name": LONGEST_NAME, "description": LONGEST_DESCRIPTION, **combination}
+    result = copie.copy(extra_answers=answers)
+    assert result.exit_code == 0, result.exception
+    ruff = str(Path(sys.executable).parent / "ruff")
+
+    for args in (["check", "--output-format", "concise", "."], ["format", "--check", "."]):
+        done = subprocess.run(
+            [ruff, *args], cwd=result.project_dir, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
