@@ -8,6 +8,8 @@ import pytest
 
 from tests.helpers import isolated_env
 
+pytest_plugins = ["tests.gates"]
+
 
 @pytest.fixture
 def workdir(tmp_path: Path) -> Path:
