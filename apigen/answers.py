@@ -69,4 +69,4 @@ def _validated(answers: Mapping[str, str]) -> Answers:
     problems = answer_errors(answers)
     if problems:
         raise UsageError("; ".join(problems))
-    return Answers(**answers)
+    return Answers(**{option.name: answers[option.name] for option in OPTIONS})

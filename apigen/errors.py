@@ -20,17 +20,8 @@ class UsageError(ApigenError):
     exit_code = EXIT_USAGE
 
 
-class StepFailed(ApigenError):
+class StepError(ApigenError):
     """A generation step (render, git) failed; nothing was left behind."""
 
     def __init__(self, step: str, reason: str) -> None:
         super().__init__(f"{step} failed: {reason}")
-
-
-class Interrupted(ApigenError):
-    """Ctrl-C or SIGTERM; nothing was left behind."""
-
-    exit_code = EXIT_INTERRUPTED
-
-    def __init__(self) -> None:
-        super().__init__("interrupted; nothing was written")

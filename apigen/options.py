@@ -11,7 +11,7 @@ import itertools
 import keyword
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 # Lengths are capped so that every generated line stays within the 100-column limit.
 NAME_MAX_LENGTH = 40
@@ -20,6 +20,18 @@ PACKAGE_NAME_PATTERN = rf"^[a-z][a-z0-9_]{{0,{NAME_MAX_LENGTH - 1}}}$"
 PROJECT_NAME_PATTERN = rf"^[A-Za-z][A-Za-z0-9 ._-]{{0,{NAME_MAX_LENGTH - 1}}}$"
 # Printable, one line, and nothing that needs escaping in TOML, YAML or a docstring.
 DESCRIPTION_PATTERN = rf"^[^\x00-\x1f\x7f\"\\]{{0,{DESCRIPTION_MAX_LENGTH}}}$"
+PROJECT_NAME_RULE = (
+    "must start with an ASCII letter, contain only ASCII letters, digits, spaces, "
+    f"'.', '_' or '-', and be at most {NAME_MAX_LENGTH} characters long"
+)
+PACKAGE_NAME_RULE = (
+    "must be lower-case ASCII letters, digits and '_', starting with a letter, "
+    f"at most {NAME_MAX_LENGTH} characters long"
+)
+DESCRIPTION_RULE = (
+    f"must be one line of at most {DESCRIPTION_MAX_LENGTH} characters, "
+    "without double quotes or backslashes"
+)
 # Spelled out rather than read from `keyword`, whose soft keywords differ between
 # Python versions: copier.yml must not depend on the Python that generated it.
 RESERVED_NAMES = tuple(sorted({*keyword.kwlist, "_", "case", "match", "type"}))
@@ -117,11 +129,10 @@ class Answers:
     package_name: str
     description: str
     framework: str
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     def as_data(self) -> dict[str, str]:
         """The answers as copier data (the question names are the keys)."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def derive_package_name(project_name: str) -> str:
@@ -134,20 +145,14 @@ def project_name_error(name: str) -> str | None:
     if not name.strip():
         return "the project name is empty"
     if not re.match(PROJECT_NAME_PATTERN, name):
-        return (
-            f"project name {name!r} must start with an ASCII letter, contain only ASCII "
-            f"letters, digits, spaces, '.', '_' or '-', and be at most {NAME_MAX_LENGTH} characters long"
-        )
+        return f"project name {name!r} {PROJECT_NAME_RULE}"
     return None
 
 
 def package_name_error(name: str) -> str | None:
     """Why a package name is unusable as a Python import name, or None."""
     if not re.match(PACKAGE_NAME_PATTERN, name):
-        return (
-            f"package name {name!r} must be lower-case ASCII letters, digits and '_', "
-            f"starting with a letter, at most {NAME_MAX_LENGTH} characters long"
-        )
+        return f"package name {name!r} {PACKAGE_NAME_RULE}"
     if name in RESERVED_NAMES:
         return f"package name {name!r} is a Python keyword"
     return None
@@ -156,10 +161,7 @@ def package_name_error(name: str) -> str | None:
 def description_error(text: str) -> str | None:
     """Why a description cannot be written into the project files, or None."""
     if not re.match(DESCRIPTION_PATTERN, text):
-        return (
-            f"the description must be one line of at most {DESCRIPTION_MAX_LENGTH} characters, "
-            "without double quotes or backslashes"
-        )
+        return f"the description {DESCRIPTION_RULE}"
     return None
 
 
@@ -237,36 +239,34 @@ def _jinja_literal(pattern: str) -> str:
     return "'" + pattern.replace("\\", "\\\\") + "'"
 
 
+def _pattern_validator(name: str, pattern: str, rule: str, *more: str) -> list[str]:
+    """A copier validator that shows `rule` when the answer does not match `pattern`."""
+    test = f"{name} | regex_search({_jinja_literal(pattern)})"
+    return [
+        "  validator: >-",
+        f"    {{% if not ({test}) %}}",
+        f"    {rule}",
+        *more,
+        "    {% endif %}",
+    ]
+
+
 def _validator(option: Option) -> list[str]:
     """The Jinja validator lines of a copier question, mirroring the Python checks."""
     name = option.name
     if name == "project_name":
-        return [
-            "  validator: >-",
-            f"    {{% if not (project_name | regex_search({_jinja_literal(PROJECT_NAME_PATTERN)})) %}}",
-            f"    must start with an ASCII letter, contain only letters, digits, spaces, . _ -,"
-            f" and be at most {NAME_MAX_LENGTH} characters long",
-            "    {% endif %}",
-        ]
+        return _pattern_validator(name, PROJECT_NAME_PATTERN, PROJECT_NAME_RULE)
     if name == "package_name":
-        keywords = ", ".join(f"'{name}'" for name in RESERVED_NAMES)
-        return [
-            "  validator: >-",
-            f"    {{% if not (package_name | regex_search({_jinja_literal(PACKAGE_NAME_PATTERN)})) %}}",
-            f"    must be lower-case ASCII letters, digits and _, starting with a letter,"
-            f" at most {NAME_MAX_LENGTH} characters long",
+        keywords = ", ".join(f"'{word}'" for word in RESERVED_NAMES)
+        return _pattern_validator(
+            name,
+            PACKAGE_NAME_PATTERN,
+            PACKAGE_NAME_RULE,
             f"    {{% elif package_name in [{keywords}] %}}",
             "    is a Python keyword",
-            "    {% endif %}",
-        ]
+        )
     if name == "description":
-        return [
-            "  validator: >-",
-            f"    {{% if not (description | regex_search({_jinja_literal(DESCRIPTION_PATTERN)})) %}}",
-            f"    must be one line of at most {DESCRIPTION_MAX_LENGTH} characters,"
-            " without double quotes or backslashes",
-            "    {% endif %}",
-        ]
+        return _pattern_validator(name, DESCRIPTION_PATTERN, DESCRIPTION_RULE)
     rules = [c for c in CONSTRAINTS if c.forbids[0] == name]
     if not rules:
         return []

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from apigen.errors import ApigenError, StepFailed
+from apigen.errors import ApigenError, StepError
 from apigen.options import Answers
 from apigen.template import is_git_checkout, template_root
 
@@ -64,7 +64,7 @@ def render(answers: Answers, target: Path) -> None:
                 vcs_ref="HEAD" if is_git_checkout(source) else None,
             )
         except Exception as exc:  # copier raises many unrelated types
-            raise StepFailed("rendering the template", _first_line(exc)) from exc
+            raise StepError("rendering the template", _first_line(exc)) from exc
 
 
 def _git(project: Path, *args: str) -> None:
@@ -79,13 +79,13 @@ def _git(project: Path, *args: str) -> None:
             text=True,
         )
     except FileNotFoundError as exc:
-        raise StepFailed("git", "git is not installed or not on PATH") from exc
+        raise StepError("git", "git is not installed or not on PATH") from exc
     except subprocess.CalledProcessError as exc:
-        raise StepFailed(f"git {args[0]}", _first_line(exc.stderr or exc.stdout)) from exc
+        raise StepError(f"git {args[0]}", _first_line(exc.stderr or exc.stdout)) from exc
 
 
 def _has_identity(project: Path) -> bool:
-    found = subprocess.run(  # noqa: S603
+    found = subprocess.run(
         ["git", "config", "user.email"],  # noqa: S607
         cwd=project,
         capture_output=True,
@@ -99,7 +99,11 @@ def commit_initial(project: Path) -> None:
     """Make the project a git repository with one commit, so copier update can work."""
     _git(project, "init", "--quiet")
     _git(project, "add", "--all")
-    identity = [] if _has_identity(project) else ["-c", "user.name=apigen", "-c", "user.email=apigen@localhost"]
+    identity = (
+        []
+        if _has_identity(project)
+        else ["-c", "user.name=apigen", "-c", "user.email=apigen@localhost"]
+    )
     _git(
         project,
         *identity,
@@ -134,7 +138,9 @@ def preview(answers: Answers) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="apigen-dry-run-") as scratch:
         project = Path(scratch) / "project"
         render(answers, project)
-        return sorted(str(path.relative_to(project)) for path in project.rglob("*") if path.is_file())
+        return sorted(
+            str(path.relative_to(project)) for path in project.rglob("*") if path.is_file()
+        )
 
 
 def _first_line(error: object) -> str:

@@ -34,13 +34,23 @@ def uv() -> str:
 def install(workdir: Path) -> Path:
     """Build the wheel and install it with compiled bytecode; return the venv."""
     dist, venv = workdir / "dist", workdir / "venv"
-    subprocess.run([uv(), "build", "--wheel", "--quiet", "-o", str(dist), str(REPO_ROOT)], check=True)
+    subprocess.run(
+        [uv(), "build", "--wheel", "--quiet", "-o", str(dist), str(REPO_ROOT)], check=True
+    )
     subprocess.run([uv(), "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
     wheel = next(dist.glob("apigen-*.whl"))
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     subprocess.run(
-        [uv(), "pip", "install", "--quiet", "--compile-bytecode",
-         "--python", str(venv / "bin" / "python"), str(wheel)],
+        [
+            uv(),
+            "pip",
+            "install",
+            "--quiet",
+            "--compile-bytecode",
+            "--python",
+            str(venv / "bin" / "python"),
+            str(wheel),
+        ],
         check=True,
         env=env,
     )
@@ -72,17 +82,34 @@ def main() -> None:
         out = workdir / "out"
         out.mkdir()
 
-        help_time = median_seconds(runs, lambda i: [str(bin_dir / "apigen"), "--help"], out)
+        help_time = median_seconds(runs, lambda _: [str(bin_dir / "apigen"), "--help"], out)
         new_time = median_seconds(
             runs,
-            lambda i: [str(bin_dir / "apigen"), "new", f"new{i}", "--framework", "fastapi", "--yes"],
+            lambda i: [
+                str(bin_dir / "apigen"),
+                "new",
+                f"new{i}",
+                "--framework",
+                "fastapi",
+                "--yes",
+            ],
             out,
         )
         copier_time = median_seconds(
             runs,
-            lambda i: [str(bin_dir / "copier"), "copy", "--trust", "--defaults", "--quiet",
-                       "--data", f"project_name=copier{i}", "--data", "framework=fastapi",
-                       str(template), f"copier{i}"],
+            lambda i: [
+                str(bin_dir / "copier"),
+                "copy",
+                "--trust",
+                "--defaults",
+                "--quiet",
+                "--data",
+                f"project_name=copier{i}",
+                "--data",
+                "framework=fastapi",
+                str(template),
+                f"copier{i}",
+            ],
             out,
         )
 

@@ -27,7 +27,9 @@ def tool(name: str) -> str:
     return found
 
 
-def check(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 300) -> str:
+def check(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 300
+) -> str:
     done = subprocess.run(
         args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )

@@ -29,9 +29,7 @@ def test_help_and_version_import_neither_copier_nor_jinja(args: list[str]) -> No
         "{'copier', 'jinja2', 'questionary', 'prompt_toolkit', 'plumbum'})\n"
         "print(code, heavy, file=sys.stderr)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
 
     assert done.stderr.strip().splitlines()[-1] == "0 []"
 
@@ -75,8 +73,16 @@ def test_yes_generates_a_git_repository_with_one_commit_without_a_git_identity(
 
 def test_flags_set_every_answer(workdir: Path) -> None:
     run = apigen(
-        "new", "svc", "--name", "Orders Service", "--package", "orders",
-        "--description", "Orders for the shop.", "--framework", "fastapi",
+        "new",
+        "svc",
+        "--name",
+        "Orders Service",
+        "--package",
+        "orders",
+        "--description",
+        "Orders for the shop.",
+        "--framework",
+        "fastapi",
         cwd=workdir,
     )
 

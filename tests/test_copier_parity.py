@@ -29,8 +29,20 @@ def test_copier_copy_matches_apigen_new(workdir: Path, combination: dict[str, st
     data = {"project_name": "Parity", **combination}
     copier_args = [arg for key, value in data.items() for arg in ("--data", f"{key}={value}")]
     subprocess.run(
-        [sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--quiet",
-         "--vcs-ref", "HEAD", *copier_args, str(REPO_ROOT), str(workdir / "by-copier")],
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--trust",
+            "--defaults",
+            "--quiet",
+            "--vcs-ref",
+            "HEAD",
+            *copier_args,
+            str(REPO_ROOT),
+            str(workdir / "by-copier"),
+        ],
         env=isolated_env(workdir / ".home"),
         check=True,
         capture_output=True,

@@ -117,8 +117,12 @@ def test_package_name_is_derived_like_copier_does() -> None:
 
 def test_answer_errors_name_each_problem() -> None:
     problems = answer_errors(
-        {"project_name": "9lives", "package_name": "class", "description": 'say "hi"',
-         "framework": "django"}
+        {
+            "project_name": "9lives",
+            "package_name": "class",
+            "description": 'say "hi"',
+            "framework": "django",
+        }
     )
 
     assert len(problems) == 4
@@ -127,7 +131,9 @@ def test_answer_errors_name_each_problem() -> None:
 
 def test_the_readme_lists_every_option_with_its_choices_and_default() -> None:
     readme = (REPO_ROOT / "README.md").read_text()
-    rows = {line.split("|")[1].strip(): line for line in readme.splitlines() if line.startswith("| `--")}
+    rows = {
+        line.split("|")[1].strip(): line for line in readme.splitlines() if line.startswith("| `--")
+    }
 
     assert set(rows) == {f"`{option.flag}`" for option in OPTIONS}
     for option in OPTIONS:

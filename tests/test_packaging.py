@@ -49,11 +49,16 @@ def test_the_installed_wheel_generates_the_same_project_as_the_checkout(
         env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"},
     )
     env = isolated_env(tmp_path)
-    for runner, name in ((str(venv / "bin" / "apigen"), "installed"),
-                         (f"{sys.executable} -m apigen", "checkout")):
+    for runner, name in (
+        (str(venv / "bin" / "apigen"), "installed"),
+        (f"{sys.executable} -m apigen", "checkout"),
+    ):
         subprocess.run(
             [*runner.split(), "new", name, "--name", "same", "--framework", "flask", "--yes"],
-            cwd=tmp_path, env=env, check=True, capture_output=True,
+            cwd=tmp_path,
+            env=env,
+            check=True,
+            capture_output=True,
         )
     installed = tree_files(tmp_path / "installed")
     checkout = tree_files(tmp_path / "checkout")

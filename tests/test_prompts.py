@@ -77,8 +77,22 @@ def tmux(tmp_path: Path) -> Iterator[str]:
     env_args = [f"PATH={os.environ['PATH']}", "NO_COLOR=1", f"HOME={tmp_path}"]
     command = " ".join([*env_args, sys.executable, "-m", "apigen", "new", "shop"])
     subprocess.run(
-        ["tmux", "-S", socket, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-         "-c", str(tmp_path), f"env {command}; sleep 30"],
+        [
+            "tmux",
+            "-S",
+            socket,
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-c",
+            str(tmp_path),
+            f"env {command}; sleep 30",
+        ],
         check=True,
     )
     yield socket

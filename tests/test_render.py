@@ -1,4 +1,4 @@
-"""Every valid combination renders with plain copier (through pytest-copie) and leaves no template syntax."""
+"""Every valid combination renders with plain copier (pytest-copie) and keeps no template syntax."""
 
 from __future__ import annotations
 
@@ -80,7 +80,9 @@ def test_dockerfile_is_multi_stage_pinned_and_non_root(project: Path) -> None:
 
     assert len(images) >= 2
     assert all(re.search(r":\d+\.\d+\.\d+-slim", image) for image in images)
-    assert user and user[-1].split(":")[0].isdigit() and user[-1].split(":")[0] != "0"
+    final_uid = user[-1].split(":")[0]
+    assert final_uid.isdigit()
+    assert final_uid != "0"
     assert re.search(r'^CMD \["gunicorn"', dockerfile, re.M)
     assert "HEALTHCHECK" in dockerfile
 

@@ -37,13 +37,19 @@ def _show_version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", "-V", help="Show the version and exit.", is_eager=True, callback=_show_version),
+        typer.Option(
+            "--version",
+            "-V",
+            help="Show the version and exit.",
+            is_eager=True,
+            callback=_show_version,
+        ),
     ] = False,
 ) -> None:
     """Generate production-grade FastAPI and Flask API projects that stay updatable."""
 
 
-def _terminate(signum: int, frame: FrameType | None) -> None:
+def _terminate(_signum: int, _frame: FrameType | None) -> None:
     """SIGTERM unwinds like Ctrl-C, so staging directories are removed on the way out."""
     raise KeyboardInterrupt
 

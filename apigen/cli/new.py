@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -23,10 +23,14 @@ RUN_COMMANDS = {
 }
 
 
-def _flag(option: Option, **settings: bool) -> typer.models.OptionInfo:
+def _flag(option: Option, *, case_sensitive: bool = True) -> Any:
     """The typer option of an apigen option: its flag, help and panel come from options.py."""
     return typer.Option(
-        option.flag, help=option.help, rich_help_panel=option.panel, show_default=False, **settings
+        option.flag,
+        help=option.help,
+        rich_help_panel=option.panel,
+        show_default=False,
+        case_sensitive=case_sensitive,
     )
 
 
@@ -41,18 +45,21 @@ def new(
     project_name: Annotated[str | None, _flag(PROJECT_NAME)] = None,
     package_name: Annotated[str | None, _flag(PACKAGE_NAME)] = None,
     description: Annotated[str | None, _flag(DESCRIPTION)] = None,
-    framework: Annotated[Framework | None, _flag(FRAMEWORK, case_sensitive=False)] = None,  # type: ignore[valid-type]
+    framework: Annotated[Framework | None, _flag(FRAMEWORK, case_sensitive=False)] = None,
     yes: Annotated[
         bool,
         typer.Option(
-            "--yes", "-y", help="Take the default for every option not given; never prompt.",
+            "--yes",
+            "-y",
+            help="Take the default for every option not given; never prompt.",
             rich_help_panel=BEHAVIOUR,
         ),
     ] = False,
     dry_run: Annotated[
         bool,
         typer.Option(
-            "--dry-run", help="Show the files that would be written, and write nothing.",
+            "--dry-run",
+            help="Show the files that would be written, and write nothing.",
             rich_help_panel=BEHAVIOUR,
         ),
     ] = False,
@@ -103,7 +110,9 @@ def _show_dry_run(answers: Answers, target: Path) -> None:
                 branches[parts[:depth]] = branches[parts[: depth - 1]].add(f"{parts[depth - 1]}/")
         branches[parts[:-1]].add(parts[-1])
     console.out().print(tree)
-    console.out().print(f"Dry run: {len(files)} files would be written to {target}; nothing was written.")
+    console.out().print(
+        f"Dry run: {len(files)} files would be written to {target}; nothing was written."
+    )
 
 
 def _generate(answers: Answers, target: Path) -> None:
@@ -114,7 +123,9 @@ def _generate(answers: Answers, target: Path) -> None:
     status = console.err().status("Starting")
     with status:
         generate(answers, target, progress=lambda step: status.update(f"{step}..."))
-    console.err().print(f"[green]✓[/] Created {answers.framework} project {answers.project_name!r} in {target}")
+    console.err().print(
+        f"[green]✓[/] Created {answers.framework} project {answers.project_name!r} in {target}"
+    )
     run = RUN_COMMANDS[answers.framework].format(package=answers.package_name)
     steps = "\n".join(
         [
