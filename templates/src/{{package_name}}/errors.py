@@ -65,11 +65,18 @@ def error_body(code: str, message: str, details: Iterable[ErrorDetail] = ()) -> 
     return ErrorResponse(error=body).model_dump(mode="json")
 
 
-def validation_details(errors: Iterable[Mapping[str, Any]]) -> list[ErrorDetail]:
-    """Turn pydantic error dicts into details; the rejected input is never echoed back."""
+def validation_details(
+    errors: Iterable[Mapping[str, Any]], location: str | None = None
+) -> list[ErrorDetail]:
+    """Turn pydantic error dicts into details; the rejected input is never echoed back.
+
+    `field` is a dotted path that starts with where the value was sent: `body.title`,
+    `query.limit`. Pass `location` when the errors' own paths do not include it.
+    """
+    prefix = (location,) if location else ()
     return [
         ErrorDetail(
-            field=".".join(str(part) for part in error["loc"]),
+            field=".".join(str(part) for part in (*prefix, *error["loc"])),
             message=str(error["msg"]),
             type=str(error["type"]),
         )

@@ -39,14 +39,14 @@ def test_create_without_title_is_refused(client: FlaskClient) -> None:
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "VALIDATION_ERROR"
-    assert [detail["field"] for detail in error["details"]] == ["title"]
+    assert [detail["field"] for detail in error["details"]] == ["body.title"]
 
 
 def test_create_with_an_unknown_field_is_refused(client: FlaskClient) -> None:
     response = client.post(TASKS, json={"title": "Write the docs", "owner": "admin"})
 
     assert response.status_code == 422
-    assert response.get_json()["error"]["details"][0]["field"] == "owner"
+    assert response.get_json()["error"]["details"][0]["field"] == "body.owner"
 
 
 def test_create_does_not_echo_the_rejected_input(client: FlaskClient) -> None:
@@ -95,11 +95,11 @@ def test_list_filters_by_status(client: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("query", "field"),
     [
-        ({"limit": 101}, "limit"),
-        ({"limit": 0}, "limit"),
-        ({"offset": -1}, "offset"),
-        ({"status": "archived"}, "status"),
-        ({"sort": "title"}, "sort"),
+        ({"limit": 101}, "query.limit"),
+        ({"limit": 0}, "query.limit"),
+        ({"offset": -1}, "query.offset"),
+        ({"status": "archived"}, "query.status"),
+        ({"sort": "title"}, "query.sort"),
     ],
 )
 def test_list_refuses_invalid_query_parameters(
@@ -144,7 +144,7 @@ def test_update_with_null_is_refused(client: FlaskClient) -> None:
     response = client.patch(f"{TASKS}/{task['id']}", json={"title": None})
 
     assert response.status_code == 422
-    assert response.get_json()["error"]["details"][0]["field"] == "title"
+    assert response.get_json()["error"]["details"][0]["field"] == "body.title"
 
 
 def test_update_with_an_unknown_status_is_refused(client: FlaskClient) -> None:
@@ -153,7 +153,7 @@ def test_update_with_an_unknown_status_is_refused(client: FlaskClient) -> None:
     response = client.patch(f"{TASKS}/{task['id']}", json={"status": "archived"})
 
     assert response.status_code == 422
-    assert response.get_json()["error"]["details"][0]["field"] == "status"
+    assert response.get_json()["error"]["details"][0]["field"] == "body.status"
 
 
 def test_update_unknown_task_is_not_found(client: FlaskClient) -> None:
