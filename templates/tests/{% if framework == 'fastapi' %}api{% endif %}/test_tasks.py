@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
@@ -119,8 +120,9 @@ def test_get_unknown_task_answers_404_with_the_envelope(client: TestClient) -> N
     }
 
 
-def test_get_refuses_an_id_that_is_not_a_number(client: TestClient) -> None:
-    response = client.get(f"{TASKS}/abc")
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+def test_an_id_that_is_not_a_number_is_refused(client: TestClient, method: str) -> None:
+    response = client.request(method, f"{TASKS}/abc", json={"title": "x"})
 
     assert response.status_code == 422
     assert error_fields(response) == ["path.task_id"]

@@ -127,6 +127,14 @@ def test_get_unknown_task_is_not_found(client: FlaskClient) -> None:
     assert response.get_json()["error"]["code"] == "TASK_NOT_FOUND"
 
 
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+def test_an_id_that_is_not_a_number_is_refused(client: FlaskClient, method: str) -> None:
+    response = client.open(f"{TASKS}/abc", method=method, json={"title": "x"})
+
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"][0]["field"] == "path.task_id"
+
+
 def test_update_changes_only_the_given_fields(client: FlaskClient) -> None:
     task = create_task(client, description="Keep me")
 
