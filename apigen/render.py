@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +23,8 @@ from apigen.options import Answers
 from apigen.template import is_git_checkout, template_root
 
 Progress = Callable[[str], None]
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def check_destination(destination: Path) -> None:
@@ -37,8 +41,24 @@ def check_destination(destination: Path) -> None:
 
 
 @contextmanager
+def _uninterruptible() -> Iterator[None]:
+    """Hold off Ctrl-C and SIGTERM for a step that must not stop half-way."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in _STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@contextmanager
 def _staging(parent: Path) -> Iterator[Path]:
-    staging = Path(tempfile.mkdtemp(prefix=".apigen-", dir=parent))
+    """A temporary directory next to the destination, removed whatever happens."""
+    with _uninterruptible():  # created and owned by the `finally` below, never in between
+        staging = Path(tempfile.mkdtemp(prefix=".apigen-", dir=parent))
     try:
         yield staging
     finally:
@@ -117,6 +137,19 @@ def commit_initial(project: Path) -> None:
     )
 
 
+def move_into_place(project: Path, destination: Path) -> None:
+    """Rename the finished project to the destination (same filesystem, so nothing is copied).
+
+    An existing empty destination is kept and filled instead of replaced: it may be the
+    user's current directory (`apigen new .`), and its permissions are the user's choice.
+    """
+    if not destination.exists():
+        project.rename(destination)
+        return
+    for entry in project.iterdir():
+        entry.rename(destination / entry.name)
+
+
 def generate(answers: Answers, destination: Path, progress: Progress) -> None:
     """Create the project at `destination`, all or nothing."""
     destination = destination.absolute()
@@ -128,9 +161,8 @@ def generate(answers: Answers, destination: Path, progress: Progress) -> None:
         progress("Creating the git repository")
         commit_initial(project)
         progress("Moving the project into place")
-        if destination.is_dir():
-            destination.rmdir()  # empty, checked above
-        project.rename(destination)
+        with _uninterruptible():  # past this point the project is complete: finish the move
+            move_into_place(project, destination)
 
 
 def preview(answers: Answers) -> list[str]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -200,6 +202,20 @@ def test_an_empty_destination_is_used(workdir: Path) -> None:
     assert (workdir / "demo" / "pyproject.toml").is_file()
 
 
+def test_the_current_directory_is_filled_in_place(workdir: Path, env: dict[str, str]) -> None:
+    here = workdir / "shop"
+    here.mkdir()
+    inode = here.stat().st_ino
+
+    run = apigen("new", ".", "--yes", cwd=here, env=env)
+
+    assert run.returncode == 0, run.stderr
+    assert here.stat().st_ino == inode  # the same folder, not a replacement
+    assert (here / "src" / "shop" / "tasks" / "service.py").is_file()
+    assert (here / ".git").is_dir()
+    assert sorted(p.name for p in workdir.iterdir()) == [".home", "shop"]
+
+
 @pytest.mark.parametrize(
     ("destination", "message"),
     [("a-file", "is not a directory"), ("missing/demo", "parent directory does not exist")],
@@ -234,4 +250,31 @@ def test_git_missing_names_the_step_and_leaves_nothing(workdir: Path, env: dict[
     assert run.returncode == 1
     assert run.stderr == "apigen: error: git failed: git is not installed or not on PATH\n"
     assert "Traceback" not in run.stderr
+    assert tree_digest(workdir) == before
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupt_during_generation_leaves_nothing(
+    workdir: Path, env: dict[str, str], signum: signal.Signals
+) -> None:
+    before = tree_digest(workdir)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "apigen", "new", "demo", "--yes"],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not any(path.name.startswith(".apigen-") for path in workdir.iterdir()):
+        assert process.poll() is None, "apigen finished before it could be interrupted"
+        assert time.monotonic() < deadline, "no staging directory appeared"
+        time.sleep(0.005)
+
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 130
+    assert stderr == "apigen: error: interrupted; nothing was written\n"
     assert tree_digest(workdir) == before

@@ -73,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         console.error(f"internal error: {exc!r} (run again with APIGEN_DEBUG=1 for details)")
         return EXIT_FAILURE
+    if result == EXIT_INTERRUPTED:  # typer turns KeyboardInterrupt into Exit(130) itself
+        console.error("interrupted; nothing was written")
     return result if isinstance(result, int) else 0
 
 
