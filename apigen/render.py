@@ -13,7 +13,6 @@ import signal
 import subprocess
 import tempfile
 import threading
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,26 +64,72 @@ def _staging(parent: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def render(answers: Answers, target: Path) -> None:
-    """Run copier into `target`, which must not exist yet."""
+def _plain_copy(source: Path, scratch: Path) -> Path:
+    """The template as plain files, so copier never runs git on a working checkout.
+
+    Copier renders a git checkout by committing its uncommitted changes in a clone;
+    anything untracked comes along, and a project generated inside the checkout (its
+    own git repository) makes that fail. The wheel ships plain files already.
+    """
+    if not is_git_checkout(source):
+        return source
+    copy = scratch / "template"
+    copy.mkdir()
+    shutil.copy2(source / "copier.yml", copy / "copier.yml")
+    shutil.copytree(
+        source / "templates", copy / "templates", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    return copy
+
+
+def _checkout_commit(source: Path) -> str | None:
+    """The checkout's commit as copier would record it, or None outside a git checkout."""
+    if not is_git_checkout(source):
+        return None
+    described = subprocess.run(
+        ["git", "describe", "--tags", "--always"],  # noqa: S607
+        cwd=source,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if described.returncode != 0:
+        return None
+    return described.stdout.strip() or None
+
+
+def _record_source(project: Path, source: Path) -> None:
+    """Name the real template in the answers file, not the plain copy that was rendered."""
+    import yaml
+
+    answers_file = project / ".copier-answers.yml"
+    header, _, body = answers_file.read_text().partition("\n")
+    answers = yaml.safe_load(body)
+    answers["_src_path"] = str(source)
+    commit = _checkout_commit(source)
+    if commit is not None:
+        answers["_commit"] = commit
+    dumped = yaml.safe_dump(answers, sort_keys=True, allow_unicode=True, default_flow_style=False)
+    answers_file.write_text(f"{header}\n{dumped}")
+
+
+def render(answers: Answers, target: Path, scratch: Path) -> None:
+    """Run copier into `target`, which must not exist yet; `scratch` is a temporary folder."""
     from copier import run_copy
 
     source = template_root()
-    with warnings.catch_warnings():
-        # A checkout with uncommitted template edits is expected while developing apigen.
-        warnings.filterwarnings("ignore", message="Dirty template changes included")
-        try:
-            run_copy(
-                str(source),
-                target,
-                data=answers.as_data(),
-                defaults=True,
-                unsafe=True,
-                quiet=True,
-                vcs_ref="HEAD" if is_git_checkout(source) else None,
-            )
-        except Exception as exc:  # copier raises many unrelated types
-            raise StepError("rendering the template", _first_line(exc)) from exc
+    try:
+        run_copy(
+            str(_plain_copy(source, scratch)),
+            target,
+            data=answers.as_data(),
+            defaults=True,
+            unsafe=True,
+            quiet=True,
+        )
+    except Exception as exc:  # copier raises many unrelated types
+        raise StepError("rendering the template", _first_line(exc)) from exc
+    _record_source(target, source)
 
 
 def _git(project: Path, *args: str) -> None:
@@ -157,7 +202,7 @@ def generate(answers: Answers, destination: Path, progress: Progress) -> None:
     with _staging(destination.parent) as staging:
         project = staging / destination.name
         progress("Rendering the template")
-        render(answers, project)
+        render(answers, project, staging)
         progress("Creating the git repository")
         commit_initial(project)
         progress("Moving the project into place")
@@ -169,7 +214,7 @@ def preview(answers: Answers) -> list[str]:
     """The files `generate` would write, relative to the destination, sorted."""
     with tempfile.TemporaryDirectory(prefix="apigen-dry-run-") as scratch:
         project = Path(scratch) / "project"
-        render(answers, project)
+        render(answers, project, Path(scratch))
         return sorted(
             str(path.relative_to(project)) for path in project.rglob("*") if path.is_file()
         )

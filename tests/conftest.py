@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import isolated_env
+from tests.helpers import REPO_ROOT, isolated_env
 
 pytest_plugins = ["tests.gates"]
 
@@ -21,3 +23,35 @@ def workdir(tmp_path: Path) -> Path:
 @pytest.fixture
 def env(workdir: Path) -> dict[str, str]:
     return isolated_env(workdir / ".home")
+
+
+@pytest.fixture(scope="session")
+def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This repository as a fresh clone has it, plus the uncommitted template edits.
+
+    Copier and pytest-copie render a git template through git; untracked folders of a
+    working checkout (a project the README's first command generated there, say) would
+    otherwise come along and break that.
+    """
+    repo = tmp_path_factory.mktemp("template") / "apigen"
+    git = [
+        "git",
+        "-c",
+        "user.name=apigen tests",
+        "-c",
+        "user.email=tests@localhost",
+        "-c",
+        "commit.gpgsign=false",
+    ]
+    subprocess.run([*git, "clone", "--quiet", str(REPO_ROOT), str(repo)], check=True)
+    shutil.copy2(REPO_ROOT / "copier.yml", repo / "copier.yml")
+    shutil.rmtree(repo / "templates")
+    shutil.copytree(
+        REPO_ROOT / "templates", repo / "templates", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    subprocess.run([*git, "-C", str(repo), "add", "--all"], check=True)
+    subprocess.run(
+        [*git, "-C", str(repo), "commit", "--quiet", "--allow-empty", "-m", "Template edits"],
+        check=True,
+    )
+    return repo

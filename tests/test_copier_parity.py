@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,13 +20,17 @@ def comparable(project: Path) -> dict[str, object]:
     """Every file, with the answers file parsed and its template revision left out."""
     files: dict[str, object] = dict(tree_files(project))
     answers = yaml.safe_load(files.pop(".copier-answers.yml"))  # type: ignore[arg-type]
-    answers.pop("_commit", None)  # a dirty checkout gets a fresh draft commit per copy
+    # Where the template was read from: the checkout for apigen, a clean clone for copier.
+    answers.pop("_commit", None)
+    answers.pop("_src_path")
     files[".copier-answers.yml"] = answers
     return files
 
 
 @pytest.mark.parametrize("combination", COMBINATIONS, ids=map(combination_id, COMBINATIONS))
-def test_copier_copy_matches_apigen_new(workdir: Path, combination: dict[str, str]) -> None:
+def test_copier_copy_matches_apigen_new(
+    workdir: Path, template_repo: Path, combination: dict[str, str]
+) -> None:
     data = {"project_name": "Parity", **combination}
     copier_args = [arg for key, value in data.items() for arg in ("--data", f"{key}={value}")]
     subprocess.run(
@@ -40,7 +45,7 @@ def test_copier_copy_matches_apigen_new(workdir: Path, combination: dict[str, st
             "--vcs-ref",
             "HEAD",
             *copier_args,
-            str(REPO_ROOT),
+            str(template_repo),
             str(workdir / "by-copier"),
         ],
         env=isolated_env(workdir / ".home"),
@@ -52,3 +57,23 @@ def test_copier_copy_matches_apigen_new(workdir: Path, combination: dict[str, st
     assert run.returncode == 0, run.stderr
 
     assert comparable(workdir / "by-copier") == comparable(workdir / "by-apigen")
+
+
+def test_apigen_records_the_checkout_as_the_template_source(workdir: Path) -> None:
+    apigen("new", "demo", "--yes", cwd=workdir)
+
+    answers = yaml.safe_load((workdir / "demo" / ".copier-answers.yml").read_text())
+    assert answers["_src_path"] == str(REPO_ROOT)
+    assert answers["_commit"]
+
+
+def test_a_project_generated_inside_the_checkout_does_not_break_the_next(tmp_path: Path) -> None:
+    """The README's first command leaves a git repository inside the checkout."""
+    first, second = (REPO_ROOT / f".{tmp_path.name}-{name}" for name in ("first", "second"))
+    try:
+        for project in (first, second):
+            run = apigen("new", str(project), "--name", "nested", "--yes", cwd=tmp_path)
+            assert run.returncode == 0, run.stderr
+    finally:
+        shutil.rmtree(first, ignore_errors=True)
+        shutil.rmtree(second, ignore_errors=True)

@@ -18,8 +18,9 @@ FRAMEWORK_IMPORTS = re.compile(r"^\s*(from|import)\s+(fastapi|flask|starlette|we
 
 
 @pytest.fixture(params=COMBINATIONS, ids=[combination_id(c) for c in COMBINATIONS])
-def project(request: pytest.FixtureRequest, copie) -> Path:  # type: ignore[no-untyped-def]
-    result = copie.copy(extra_answers={"project_name": "Render Check", **request.param})
+def project(request: pytest.FixtureRequest, copie, template_repo: Path) -> Path:  # type: ignore[no-untyped-def]
+    answers = {"project_name": "Render Check", **request.param}
+    result = copie.copy(extra_answers=answers, template_dir=template_repo)
     assert result.exit_code == 0, result.exception
     return result.project_dir  # type: ignore[no-any-return]
 
@@ -61,9 +62,13 @@ def test_python_files_are_valid_syntax(project: Path) -> None:
         compile(path.read_text(), str(path), "exec")
 
 
-def test_service_and_repository_are_identical_across_frameworks(copie) -> None:  # type: ignore[no-untyped-def]
-    fastapi = copie.copy(extra_answers={"project_name": "same", "framework": "fastapi"})
-    flask = copie.copy(extra_answers={"project_name": "same", "framework": "flask"})
+def test_service_and_repository_are_identical_across_frameworks(copie, template_repo: Path) -> None:  # type: ignore[no-untyped-def]
+    fastapi = copie.copy(
+        extra_answers={"project_name": "same", "framework": "fastapi"}, template_dir=template_repo
+    )
+    flask = copie.copy(
+        extra_answers={"project_name": "same", "framework": "flask"}, template_dir=template_repo
+    )
     shared = fastapi.project_dir / "src" / "same"  # type: ignore[operator]
     for path in shared.rglob("*.py"):
         relative = path.relative_to(shared)
@@ -103,9 +108,11 @@ LONGEST_DESCRIPTION = "A task API whose description is as long as apigen allows,
 
 
 @pytest.mark.parametrize("combination", COMBINATIONS, ids=[combination_id(c) for c in COMBINATIONS])
-def test_the_longest_names_still_pass_ruff(copie, combination: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def test_the_longest_names_still_pass_ruff(
+    copie, template_repo: Path, combination: dict[str, str]
+) -> None:  # type: ignore[no-untyped-def]
     answers = {"project_name": LONGEST_NAME, "description": LONGEST_DESCRIPTION, **combination}
-    result = copie.copy(extra_answers=answers)
+    result = copie.copy(extra_answers=answers, template_dir=template_repo)
     assert result.exit_code == 0, result.exception
     ruff = str(Path(sys.executable).parent / "ruff")
 
