@@ -86,13 +86,16 @@ def _checkout_commit(source: Path) -> str | None:
     """The checkout's commit as copier would record it, or None outside a git checkout."""
     if not is_git_checkout(source):
         return None
-    described = subprocess.run(
-        ["git", "describe", "--tags", "--always"],  # noqa: S607
-        cwd=source,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    try:
+        described = subprocess.run(
+            ["git", "describe", "--tags", "--always"],  # noqa: S607
+            cwd=source,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except FileNotFoundError:  # no git: the git step after rendering says so
+        return None
     if described.returncode != 0:
         return None
     return described.stdout.strip() or None
