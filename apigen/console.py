@@ -33,6 +33,12 @@ def error(message: str) -> None:
     sys.stderr.flush()
 
 
+def warn(message: str) -> None:
+    """One line on stderr for something the user should know but that did not stop apigen."""
+    sys.stderr.write(f"apigen: warning: {message}\n")
+    sys.stderr.flush()
+
+
 def debug_enabled() -> bool:
     """APIGEN_DEBUG=1 shows tracebacks of unexpected errors."""
     return os.environ.get("APIGEN_DEBUG", "") not in ("", "0")

@@ -17,8 +17,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from apigen import __version__, console, store
 from apigen.errors import ApigenError, StepError
 from apigen.options import Answers
+from apigen.store import template_source
 from apigen.template import is_git_checkout, template_root
 
 Progress = Callable[[str], None]
@@ -82,42 +84,37 @@ def _plain_copy(source: Path, scratch: Path) -> Path:
     return copy
 
 
-def _checkout_commit(source: Path) -> str | None:
-    """The checkout's commit as copier would record it, or None outside a git checkout."""
-    if not is_git_checkout(source):
-        return None
-    try:
-        described = subprocess.run(
-            ["git", "describe", "--tags", "--always"],  # noqa: S607
-            cwd=source,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except FileNotFoundError:  # no git: the git step after rendering says so
-        return None
-    if described.returncode != 0:
-        return None
-    return described.stdout.strip() or None
+def _record_source(project: Path, tag: str) -> None:
+    """Name the public template source and this template's version in the answers file.
 
-
-def _record_source(project: Path, source: Path) -> None:
-    """Name the real template in the answers file, not the plain copy that was rendered."""
+    Copier recorded the plain copy it rendered from; `copier update` needs a source any
+    machine can reach and a version tag that source has.
+    """
     import yaml
 
     answers_file = project / ".copier-answers.yml"
     header, _, body = answers_file.read_text().partition("\n")
     answers = yaml.safe_load(body)
-    answers["_src_path"] = str(source)
-    commit = _checkout_commit(source)
-    if commit is not None:
-        answers["_commit"] = commit
+    answers["_src_path"] = template_source()
+    answers["_commit"] = tag
     dumped = yaml.safe_dump(answers, sort_keys=True, allow_unicode=True, default_flow_style=False)
     answers_file.write_text(f"{header}\n{dumped}")
 
 
-def render(answers: Answers, target: Path, scratch: Path) -> None:
-    """Run copier into `target`, which must not exist yet; `scratch` is a temporary folder."""
+def record_template_version() -> str:
+    """Keep this apigen's template in the local store (for offline updates); return its tag."""
+    try:
+        return store.record(template_root(), __version__)
+    except (StepError, OSError) as exc:
+        console.warn(f"{exc}; `apigen update` will need the template source online")
+        return f"v{__version__}"
+
+
+def render(answers: Answers, target: Path, scratch: Path, tag: str | None = None) -> None:
+    """Run copier into `target`, which must not exist yet; `scratch` is a temporary folder.
+
+    `tag` is the template version to record in the answers file (none for a preview).
+    """
     from copier import run_copy
 
     source = template_root()
@@ -132,7 +129,8 @@ def render(answers: Answers, target: Path, scratch: Path) -> None:
         )
     except Exception as exc:  # copier raises many unrelated types
         raise StepError("rendering the template", _first_line(exc)) from exc
-    _record_source(target, source)
+    if tag is not None:
+        _record_source(target, tag)
 
 
 def _git(project: Path, *args: str) -> None:
@@ -202,10 +200,12 @@ def generate(answers: Answers, destination: Path, progress: Progress) -> None:
     """Create the project at `destination`, all or nothing."""
     destination = destination.absolute()
     check_destination(destination)
+    if shutil.which("git") is None:  # needed for the project's first commit: fail before any work
+        raise StepError("git", "git is not installed or not on PATH")
     with _staging(destination.parent) as staging:
         project = staging / destination.name
         progress("Rendering the template")
-        render(answers, project, staging)
+        render(answers, project, staging, record_template_version())
         progress("Creating the git repository")
         commit_initial(project)
         progress("Moving the project into place")

@@ -60,12 +60,17 @@ def tree_files(root: Path, *, skip: tuple[str, ...] = (".git",)) -> dict[str, by
     return files
 
 
-def tree_digest(root: Path) -> str:
-    """A hash of names and contents of everything below root (all of it, .git included)."""
+def tree_digest(root: Path, *, skip: tuple[str, ...] = (".home",)) -> str:
+    """A hash of names and contents of everything below root, .git included.
+
+    `.home` is the test's HOME (apigen keeps its template store there), not user files.
+    """
     digest = hashlib.sha256()
     if not root.exists():
         return "absent"
     for path in sorted(root.rglob("*")):
+        if path.relative_to(root).parts[0] in skip:
+            continue
         digest.update(path.relative_to(root).as_posix().encode())
         if path.is_file() and not path.is_symlink():
             digest.update(path.read_bytes())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from apigen import __version__
 from apigen.options import combination_id, valid_combinations
+from apigen.store import DEFAULT_TEMPLATE_SOURCE
 from tests.helpers import REPO_ROOT, apigen, isolated_env, tree_files
 
 COMBINATIONS = list(valid_combinations())
@@ -59,12 +62,12 @@ def test_copier_copy_matches_apigen_new(
     assert comparable(workdir / "by-copier") == comparable(workdir / "by-apigen")
 
 
-def test_apigen_records_the_checkout_as_the_template_source(workdir: Path) -> None:
+def test_apigen_records_the_public_source_and_its_version_tag(workdir: Path) -> None:
     apigen("new", "demo", "--yes", cwd=workdir)
 
     answers = yaml.safe_load((workdir / "demo" / ".copier-answers.yml").read_text())
-    assert answers["_src_path"] == str(REPO_ROOT)
-    assert answers["_commit"]
+    assert answers["_src_path"] == DEFAULT_TEMPLATE_SOURCE
+    assert re.fullmatch(rf"v{re.escape(__version__)}(\+t[0-9a-f]{{12}})?", answers["_commit"])
 
 
 def test_a_project_generated_inside_the_checkout_does_not_break_the_next(tmp_path: Path) -> None:

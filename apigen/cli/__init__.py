@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from apigen import __version__, console
-from apigen.cli import list_options, new
+from apigen.cli import list_options, new, update
 from apigen.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, ApigenError
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("new", no_args_is_help=False)(new.new)
+app.command("update")(update.update)
 app.command("options")(list_options.list_options)
 
 

@@ -1,0 +1,54 @@
+"""`apigen update`: bring template improvements into a project, keeping its edits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from apigen import console
+
+
+def update(
+    path: Annotated[
+        Path, typer.Argument(help="The project to update.", show_default="the current folder")
+    ] = Path(),
+    data: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--data",
+            "-d",
+            metavar="KEY=VALUE",
+            help="Change an answer, e.g. --data description='Billing API'. Repeatable.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show which files would change; change nothing.")
+    ] = False,
+) -> None:
+    """Update a project from this apigen's template; conflicts are marked inline."""
+    from apigen.update import update as run_update
+    from apigen.update import warn_if_rej_hidden
+
+    with console.err().status("Updating from the template"):
+        result = run_update(path, data or [], dry_run=dry_run)
+    verb = "would change" if dry_run else "changed"
+    if not result.changed and not result.rejected:
+        console.out().print("Already up to date: no file " + verb + ".")
+        return
+    console.out().print(f"Files the update {verb}:")
+    for file in result.changed:
+        console.out().print(f"  {file}")
+    if not dry_run:
+        warn_if_rej_hidden(path.absolute())
+    if result.clean:
+        if not dry_run:
+            console.out().print("Review with `git diff`, run the tests, then commit.")
+        return
+    would = "would " if dry_run else ""
+    for file in result.conflicted:
+        console.error(f"{would}conflict: {file} (resolve the <<<<<<< markers)")
+    for file in result.rejected:
+        console.error(f"{would}reject hunks: {file} (apply them by hand, then delete the file)")
+    raise typer.Exit(1)

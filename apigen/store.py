@@ -1,0 +1,134 @@
+"""The local template store: every template version this machine's apigen has used.
+
+A git repository under APIGEN_HOME (default ~/.local/share/apigen) with one tag per
+template version. `apigen update` reads old and new versions from it, so updating
+works offline after apigen itself was upgraded.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from apigen.errors import StepError
+
+# Where generated projects say their template comes from: a source reachable from any
+# machine, so that plain `copier update` works there. Mirrors can point elsewhere.
+DEFAULT_TEMPLATE_SOURCE = "https://github.com/apigen-dev/apigen.git"
+
+# apigen's own commits in the store carry this identity, whatever the user's git config.
+_GIT = [
+    "git",
+    "-c", "user.name=apigen",
+    "-c", "user.email=apigen@localhost",
+    "-c", "commit.gpgsign=false",
+    "-c", "tag.gpgsign=false",
+    "-c", "core.hooksPath=" + os.devnull,
+]  # fmt: skip
+
+
+def template_source() -> str:
+    """The template source recorded in generated projects."""
+    return os.environ.get("APIGEN_TEMPLATE_SOURCE", DEFAULT_TEMPLATE_SOURCE)
+
+
+def store_path() -> Path:
+    """The store's git repository."""
+    if home := os.environ.get("APIGEN_HOME"):
+        return Path(home) / "templates"
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "apigen" / "templates"
+
+
+def _git(repo: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
+            [*_GIT, *args], cwd=repo, capture_output=True, text=True, check=True
+        )
+    except FileNotFoundError as exc:
+        raise StepError("git", "git is not installed or not on PATH") from exc
+    except subprocess.CalledProcessError as exc:
+        detail = (exc.stderr or exc.stdout).strip().splitlines()
+        raise StepError(
+            f"the template store ({repo})", detail[0] if detail else "git failed"
+        ) from exc
+    return done.stdout.strip()
+
+
+def has_version(tag: str, store: Path | None = None) -> bool:
+    """Whether the store holds this template version."""
+    store = store or store_path()
+    if not (store / ".git").is_dir():
+        return False
+    found = subprocess.run(  # noqa: S603
+        [*_GIT, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}"],
+        cwd=store,
+        capture_output=True,
+        check=False,
+    )
+    return found.returncode == 0
+
+
+@contextmanager
+def _locked(store: Path) -> Iterator[None]:
+    """One apigen at a time writes the store."""
+    store.parent.mkdir(parents=True, exist_ok=True)
+    with (store.parent / "templates.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _replace_tree(store: Path, template: Path) -> None:
+    for entry in store.iterdir():
+        if entry.name != ".git":
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    shutil.copy2(template / "copier.yml", store / "copier.yml")
+    shutil.copytree(
+        template / "templates", store / "templates", ignore=shutil.ignore_patterns("__pycache__")
+    )
+
+
+def record(template: Path, version: str) -> str:
+    """Keep the template files of this apigen version in the store; return their tag.
+
+    The tag is `v<version>`. Should that tag already hold other files (an apigen
+    checkout whose template changed without a new version), the files get a tag of
+    their own, `v<version>+t<tree>`, so that no recorded version ever changes.
+    """
+    store = store_path()
+    with _locked(store):
+        if not (store / ".git").is_dir():
+            store.mkdir(parents=True, exist_ok=True)
+            _git(store, "init", "--quiet")
+        _replace_tree(store, template)
+        _git(store, "add", "--all")
+        tree = _git(store, "write-tree")
+        candidates = [f"v{version}", f"v{version}+t{tree[:12]}"]
+        for tag in candidates:
+            if has_version(tag, store):
+                if _git(store, "rev-parse", f"{tag}^{{tree}}") == tree:
+                    return tag
+                continue
+            _git(store, "commit", "--quiet", "--allow-empty", "--message", f"apigen {tag}")
+            _git(store, "tag", tag)
+            return tag
+    raise AssertionError("unreachable: the tree-named tag always matches its tree")
+
+
+def git_redirect(source: str, store: Path | None = None) -> dict[str, str]:
+    """Environment for git that fetches `source` from the store instead (git's insteadOf)."""
+    store = store or store_path()
+    count = int(os.environ.get("GIT_CONFIG_COUNT", "0"))
+    return {
+        "GIT_CONFIG_COUNT": str(count + 1),
+        f"GIT_CONFIG_KEY_{count}": f"url.{store}.insteadOf",
+        f"GIT_CONFIG_VALUE_{count}": source,
+    }
