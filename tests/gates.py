@@ -45,6 +45,13 @@ def shared_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv
 
 
+def install(project: Path, venv: Path) -> None:
+    """`uv sync` the project into the shared venv, keeping what other projects installed."""
+    env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv)}
+    env.pop("VIRTUAL_ENV", None)
+    check([tool("uv"), "sync", "--inexact", "--quiet"], cwd=project, env=env)
+
+
 @pytest.fixture(scope="session")
 def installed(
     shared_venv: Path, tmp_path_factory: pytest.TempPathFactory
@@ -60,9 +67,7 @@ def installed(
             flags = [arg for key, value in combination.items() for arg in (f"--{key}", value)]
             run = apigen("new", name, *flags, "--yes", cwd=workdir)
             assert run.returncode == 0, run.stderr
-            env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(shared_venv)}
-            env.pop("VIRTUAL_ENV", None)
-            check([tool("uv"), "sync", "--inexact", "--quiet"], cwd=workdir / name, env=env)
+            install(workdir / name, shared_venv)
             projects[name] = workdir / name
         return projects[name]
 

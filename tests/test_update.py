@@ -1,0 +1,279 @@
+"""apigen update and plain copier update, after apigen itself was upgraded.
+
+Two copies of apigen stand for two releases: 1.0.0 generates the project, 2.0.0 (with
+a changed template) updates it. Both share one template store under APIGEN_HOME, and
+the public template source is unreachable, so every update here runs offline.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.gates import install, venv_tool
+from tests.helpers import REPO_ROOT, Run, isolated_env, tree_digest
+
+UNREACHABLE_SOURCE = "https://apigen.invalid/apigen.git"
+MARKER = "<<<<<<< before updating"
+
+
+def release(root: Path, version: str, change: Callable[[Path], None] | None = None) -> Path:
+    """A copy of apigen as version `version`, its template changed by `change`."""
+    shutil.copytree(
+        REPO_ROOT / "apigen", root / "apigen", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy2(REPO_ROOT / "copier.yml", root / "copier.yml")
+    shutil.copytree(REPO_ROOT / "templates", root / "templates")
+    init = root / "apigen" / "__init__.py"
+    init.write_text(re.sub(r'__version__ = ".*"', f'__version__ = "{version}"', init.read_text()))
+    if change is not None:
+        change(root / "templates")
+    return root
+
+
+def change_template(templates: Path) -> None:
+    """Release 2.0.0: a new file, a change nobody else touches, a change a user also makes."""
+    (templates / "CHANGELOG.md").write_text("# Changelog\n")
+    env_example = templates / ".env.example"
+    env_example.write_text(
+        env_example.read_text() + "# Seconds before a request is abandoned.\nREQUEST_TIMEOUT=30\n"
+    )
+    readme = templates / "README.md.jinja"
+    readme.write_text(
+        readme.read_text().replace("# {{ project_name }}\n", "# {{ project_name }} service\n", 1)
+    )
+
+
+@dataclass
+class Releases:
+    v1: Path
+    v2: Path
+    env: dict[str, str]
+
+    def run(self, release: Path, *args: str, cwd: Path) -> Run:
+        done = subprocess.run(
+            [sys.executable, "-m", "apigen", *args],
+            cwd=cwd,
+            env={**self.env, "PYTHONPATH": str(release)},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        return Run(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def releases(tmp_path: Path) -> Releases:
+    home = tmp_path / "home"
+    home.mkdir()
+    env = isolated_env(home, APIGEN_TEMPLATE_SOURCE=UNREACHABLE_SOURCE)
+    return Releases(
+        v1=release(tmp_path / "apigen-1", "1.0.0"),
+        v2=release(tmp_path / "apigen-2", "2.0.0", change_template),
+        env=env,
+    )
+
+
+def git(project: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=User", "-c", "user.email=user@example.com", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+@pytest.fixture
+def project(releases: Releases, tmp_path: Path) -> Path:
+    """A project from release 1.0.0 that its user edited and committed."""
+    run = releases.run(releases.v1, "new", "shop", "--yes", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    project = tmp_path / "shop"
+    readme = project / "README.md"
+    readme.write_text(readme.read_text().replace("# shop\n", "# Shop, by its team\n", 1))
+    service = project / "src" / "shop" / "tasks" / "service.py"
+    service.write_text(service.read_text() + '\n\ndef describe() -> str:\n    return "ours"\n')
+    (project / "NOTES.md").write_text("Our own notes.\n")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "Our edits")
+    return project
+
+
+def answers(project: Path) -> dict[str, str]:
+    return yaml.safe_load((project / ".copier-answers.yml").read_text())  # type: ignore[no-any-return]
+
+
+def assert_merged_with_one_conflict(project: Path) -> None:
+    assert (project / "CHANGELOG.md").read_text() == "# Changelog\n"  # new file arrived
+    assert "REQUEST_TIMEOUT=30" in (project / ".env.example").read_text()  # untouched change merged
+    assert 'return "ours"' in (project / "src/shop/tasks/service.py").read_text()  # edit kept
+    assert (project / "NOTES.md").read_text() == "Our own notes.\n"  # user's file kept
+    readme = (project / "README.md").read_text()
+    assert MARKER in readme
+    assert "# Shop, by its team" in readme
+    assert "# shop service" in readme
+    assert answers(project)["_commit"] == "v2.0.0"
+    assert answers(project)["_src_path"] == UNREACHABLE_SOURCE
+
+
+def test_the_project_records_the_public_source_and_version(project: Path) -> None:
+    assert answers(project)["_src_path"] == UNREACHABLE_SOURCE
+    assert answers(project)["_commit"] == "v1.0.0"
+
+
+def test_apigen_update_merges_keeps_edits_and_reports_the_conflict(
+    releases: Releases, project: Path
+) -> None:
+    run = releases.run(releases.v2, "update", cwd=project)
+
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        "apigen: error: conflict: README.md (resolve the <<<<<<< markers)"
+    ]
+    assert "CHANGELOG.md" in run.stdout
+    assert_merged_with_one_conflict(project)
+
+
+def test_plain_copier_update_works_where_the_source_is_reachable(
+    releases: Releases, project: Path
+) -> None:
+    # "Reachable": git fetches the public source from apigen's store, as from a mirror.
+    store = Path(releases.env["HOME"]) / ".local" / "share" / "apigen" / "templates"
+    releases.run(releases.v2, "new", "warm-up", "--yes", cwd=project.parent)  # records 2.0.0
+    env = {
+        **releases.env,
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": f"url.{store}.insteadOf",
+        "GIT_CONFIG_VALUE_0": UNREACHABLE_SOURCE,
+    }
+
+    done = subprocess.run(
+        [sys.executable, "-m", "copier", "update", "--trust", "--defaults", "--conflict", "inline"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert_merged_with_one_conflict(project)
+
+
+def test_dry_run_lists_the_files_and_changes_nothing(releases: Releases, project: Path) -> None:
+    before = tree_digest(project)
+
+    run = releases.run(releases.v2, "update", "--dry-run", cwd=project)
+
+    assert "CHANGELOG.md" in run.stdout
+    assert "would conflict: README.md" in run.stderr
+    assert tree_digest(project) == before
+
+
+def test_a_dirty_tree_is_refused_and_left_alone(releases: Releases, project: Path) -> None:
+    (project / "NOTES.md").write_text("Not committed yet.\n")
+    before = tree_digest(project)
+
+    run = releases.run(releases.v2, "update", cwd=project)
+
+    assert run.returncode == 1
+    assert (
+        run.stderr
+        == f"apigen: error: {project}: uncommitted changes; commit or stash them, then update\n"
+    )
+    assert tree_digest(project) == before
+
+
+def test_a_version_missing_from_the_store_says_what_to_do(
+    releases: Releases, project: Path
+) -> None:
+    shutil.rmtree(Path(releases.env["HOME"]) / ".local" / "share" / "apigen")
+    before = tree_digest(project)
+
+    run = releases.run(releases.v2, "update", cwd=project)
+
+    assert run.returncode == 1
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert "v1.0.0" in run.stderr
+    assert "copier update --trust" in run.stderr
+    assert tree_digest(project) == before
+
+
+def test_data_changes_an_answer_and_keeps_the_edits(releases: Releases, project: Path) -> None:
+    run = releases.run(
+        releases.v1, "update", "--data", "description=Orders for the shop.", cwd=project
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert 'description = "Orders for the shop."' in (project / "pyproject.toml").read_text()
+    assert answers(project)["description"] == "Orders for the shop."
+    assert 'return "ours"' in (project / "src/shop/tasks/service.py").read_text()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("framework", "KEY=VALUE"),
+        ("colour=blue", "unknown option"),
+        ("package_name=class", "keyword"),
+    ],
+)
+def test_bad_data_is_a_usage_error(
+    releases: Releases, project: Path, data: str, message: str
+) -> None:
+    before = tree_digest(project)
+
+    run = releases.run(releases.v2, "update", "--data", data, cwd=project)
+
+    assert run.returncode == 2
+    assert message in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert tree_digest(project) == before
+
+
+def test_a_warning_when_gitignore_hides_rej_files(releases: Releases, project: Path) -> None:
+    with (project / ".gitignore").open("a") as ignore:
+        ignore.write("*.rej\n")
+    git(project, "commit", "--quiet", "--all", "--message", "Ignore rejects")
+
+    run = releases.run(releases.v2, "update", cwd=project)
+
+    assert ".gitignore hides *.rej files" in run.stderr
+
+
+@pytest.mark.gates
+def test_the_generated_tests_pass_after_a_clean_update(
+    releases: Releases,
+    tmp_path: Path,
+    installed: Callable[[dict[str, str]], Path],
+    shared_venv: Path,
+) -> None:
+    installed({"framework": "fastapi"})  # the shared venv then holds every dependency
+    assert releases.run(releases.v1, "new", "clean", "--yes", cwd=tmp_path).returncode == 0
+    project = tmp_path / "clean"
+
+    run = releases.run(releases.v2, "update", cwd=project)
+
+    assert run.returncode == 0, run.stderr
+    assert (project / "CHANGELOG.md").is_file()
+    install(project, shared_venv)
+    done = subprocess.run(
+        [venv_tool(shared_venv, "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout
