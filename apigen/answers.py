@@ -7,7 +7,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from apigen.errors import UsageError
-from apigen.options import OPTIONS, Answers, Option, answer_errors, derive_package_name
+from apigen.options import (
+    OPTIONS,
+    OPTIONS_BY_NAME,
+    Answers,
+    Option,
+    answer_errors,
+    derive_package_name,
+)
 
 Ask = Callable[[list[Option], Mapping[str, str]], Mapping[str, str]]
 
@@ -28,6 +35,21 @@ def defaults_for(known: Mapping[str, str]) -> dict[str, str]:
         else:
             answers[option.name] = option.default or ""
     return answers
+
+
+def read_answers_file(path: Path) -> dict[str, str]:
+    """The options recorded in a `.copier-answers.yml`, to recreate a project elsewhere."""
+    import yaml
+
+    try:
+        recorded = yaml.safe_load(path.read_text())
+    except OSError as exc:
+        raise UsageError(f"--answers-file {path}: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise UsageError(f"--answers-file {path}: not valid YAML") from exc
+    if not isinstance(recorded, dict):
+        raise UsageError(f"--answers-file {path}: not a copier answers file")
+    return {name: str(value) for name, value in recorded.items() if name in OPTIONS_BY_NAME}
 
 
 def collect(

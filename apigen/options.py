@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import keyword
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 
@@ -32,6 +33,14 @@ DESCRIPTION_RULE = (
     f"must be one line of at most {DESCRIPTION_MAX_LENGTH} characters, "
     "without double quotes or backslashes"
 )
+# Import names a generated project depends on or lays out itself: a package of the same
+# name would shadow them.
+TAKEN_IMPORT_NAMES = frozenset({
+    "alembic", "fastapi", "flask", "flask_cors", "gunicorn", "httpx", "httpx2", "migrations",
+    "mypy", "openapi_spec_validator", "pydantic", "pydantic_core", "pydantic_settings",
+    "pytest", "ruff", "sqlalchemy", "starlette", "structlog", "tests", "uvicorn",
+    "uvicorn_worker", "werkzeug",
+})  # fmt: skip
 # Spelled out rather than read from `keyword`, whose soft keywords differ between
 # Python versions: copier.yml must not depend on the Python that generated it.
 RESERVED_NAMES = tuple(sorted({*keyword.kwlist, "_", "case", "match", "type"}))
@@ -155,6 +164,10 @@ def package_name_error(name: str) -> str | None:
         return f"package name {name!r} {PACKAGE_NAME_RULE}"
     if name in RESERVED_NAMES:
         return f"package name {name!r} is a Python keyword"
+    if name in sys.stdlib_module_names:
+        return f"package name {name!r} would shadow the standard library module {name!r}"
+    if name in TAKEN_IMPORT_NAMES:
+        return f"package name {name!r} would shadow the {name!r} package the project uses"
     return None
 
 

@@ -15,6 +15,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from apigen import __version__, console, store
@@ -28,12 +29,15 @@ Progress = Callable[[str], None]
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def check_destination(destination: Path) -> None:
+def check_destination(destination: Path, *, force: bool = False) -> None:
     """Refuse, before any work, a destination that cannot take a new project."""
     if destination.is_symlink() or (destination.exists() and not destination.is_dir()):
         raise ApigenError(f"{destination}: exists and is not a directory")
-    if destination.is_dir() and any(destination.iterdir()):
-        raise ApigenError(f"{destination}: directory is not empty; choose a new destination")
+    if not force and destination.is_dir() and any(destination.iterdir()):
+        raise ApigenError(
+            f"{destination}: directory is not empty; choose a new destination, "
+            "or pass --force to add the project's files to it"
+        )
     parent = destination.parent
     if not parent.is_dir():
         raise ApigenError(f"{parent}: parent directory does not exist")
@@ -59,7 +63,10 @@ def _uninterruptible() -> Iterator[None]:
 def _staging(parent: Path) -> Iterator[Path]:
     """A temporary directory next to the destination, removed whatever happens."""
     with _uninterruptible():  # created and owned by the `finally` below, never in between
-        staging = Path(tempfile.mkdtemp(prefix=".apigen-", dir=parent))
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".apigen-", dir=parent))
+        except OSError as exc:
+            raise ApigenError(f"{parent}: cannot create files here ({exc.strerror})") from exc
     try:
         yield staging
     finally:
@@ -161,10 +168,16 @@ def _has_identity(project: Path) -> bool:
     return found.returncode == 0 and bool(found.stdout.strip())
 
 
-def commit_initial(project: Path) -> None:
-    """Make the project a git repository with one commit, so copier update can work."""
+def commit_initial(project: Path, paths: list[str] | None = None) -> None:
+    """Make the project a git repository with one commit, so copier update can work.
+
+    `paths` limits the commit to those files (the rest of the folder is the user's).
+    """
     _git(project, "init", "--quiet")
-    _git(project, "add", "--all")
+    if paths is None:
+        _git(project, "add", "--all")
+    else:
+        _git(project, "add", "--", *paths)
     identity = (
         []
         if _has_identity(project)
@@ -196,21 +209,86 @@ def move_into_place(project: Path, destination: Path) -> None:
         entry.rename(destination / entry.name)
 
 
-def generate(answers: Answers, destination: Path, progress: Progress) -> None:
-    """Create the project at `destination`, all or nothing."""
+@dataclass(frozen=True)
+class Merge:
+    """How a project joins a folder that already had files (`--force`)."""
+
+    added: list[str]
+    identical: list[str]
+    replaced: list[str]
+    kept: list[str]  # the user's version differs and stays: no --overwrite
+    committed: bool  # apigen made the folder a git repository and committed its files
+
+
+def _plan(project: Path, destination: Path, overwrite: bool) -> Merge:
+    added, identical, replaced, kept = [], [], [], []
+    for path in sorted(p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts):
+        relative = path.relative_to(project).as_posix()
+        theirs = destination / relative
+        if not theirs.exists() and not theirs.is_symlink():
+            added.append(relative)
+        elif (
+            theirs.is_file()
+            and not theirs.is_symlink()
+            and theirs.read_bytes() == path.read_bytes()
+        ):
+            identical.append(relative)
+        elif overwrite and theirs.is_file() and not theirs.is_symlink():
+            replaced.append(relative)
+        else:
+            kept.append(relative)
+    return Merge(added, identical, replaced, kept, committed=False)
+
+
+def _merge_into(project: Path, destination: Path, overwrite: bool) -> Merge:
+    """Add the project's files to a folder that has files of its own."""
+    plan = _plan(project, destination, overwrite)
+    blocked = [
+        p for p in plan.added if any(parent.is_file() for parent in (destination / p).parents)
+    ]
+    if blocked:
+        raise ApigenError(f"{destination / blocked[0]}: a file of yours is in the way of a folder")
+    with _uninterruptible():
+        for relative in plan.added + plan.replaced:
+            (destination / relative).parent.mkdir(parents=True, exist_ok=True)
+            (project / relative).replace(destination / relative)
+    if (destination / ".git").exists():
+        return plan
+    commit_initial(destination, plan.added + plan.replaced + plan.identical)
+    return Merge(plan.added, plan.identical, plan.replaced, plan.kept, committed=True)
+
+
+def generate(
+    answers: Answers,
+    destination: Path,
+    progress: Progress,
+    *,
+    force: bool = False,
+    overwrite: bool = False,
+) -> Merge | None:
+    """Create the project at `destination`, all or nothing.
+
+    With `force`, a folder that has files gets the project's files added: the user's own
+    files are never touched, and files of the project that the user changed are kept
+    unless `overwrite`. Returns what that merge did, or None for a new folder.
+    """
     destination = destination.absolute()
-    check_destination(destination)
+    check_destination(destination, force=force)
     if shutil.which("git") is None:  # needed for the project's first commit: fail before any work
         raise StepError("git", "git is not installed or not on PATH")
     with _staging(destination.parent) as staging:
         project = staging / destination.name
         progress("Rendering the template")
         render(answers, project, staging, record_template_version())
+        if destination.is_dir() and any(destination.iterdir()):
+            progress("Adding the project's files to the folder")
+            return _merge_into(project, destination, overwrite)
         progress("Creating the git repository")
         commit_initial(project)
         progress("Moving the project into place")
         with _uninterruptible():  # past this point the project is complete: finish the move
             move_into_place(project, destination)
+    return None
 
 
 def preview(answers: Answers) -> list[str]:

@@ -160,6 +160,13 @@ def test_missing_answers_without_a_terminal_name_the_flags(
         (["new", "demo", "-y", "--framework", "django"], "--framework"),
         (["new", "demo", "-y", "--name", "9lives"], "must start with an ASCII letter"),
         (["new", "demo", "-y", "--package", "class"], "is a Python keyword"),
+        (["new", "demo", "-y", "--package", "json"], "standard library module 'json'"),
+        (["new", "demo", "-y", "--package", "fastapi"], "the 'fastapi' package the project uses"),
+        (["new", "demo", "-y", "--package", "tests"], "the 'tests' package"),
+        (["new", "demo", "-y", "--name", "../escape"], "must start with an ASCII letter"),
+        (["new", "demo", "-y", "--name", "caf\u00e9"], "must start with an ASCII letter"),
+        (["new", "demo", "-y", "--name", "b\u0430d"], "must start with an ASCII letter"),
+        (["new", "demo", "-y", "--name", "tab\tname"], "must start with an ASCII letter"),
         (["new", "demo", "-y", "--package", "My-Pkg"], "lower-case ASCII"),
         (["new", "demo", "-y", "--description", 'say "hi"'], "double quotes"),
         (["new", "demo", "-y", "--no-such-flag"], "No such option"),
@@ -232,6 +239,20 @@ def test_an_unusable_destination_is_one_line_exit_1(
     assert message in run.stderr
     assert "Traceback" not in run.stderr
     assert tree_digest(workdir) == before
+
+
+def test_a_derived_package_name_is_shown(workdir: Path) -> None:
+    run = apigen("new", "--name", "My Project", "--yes", cwd=workdir)
+
+    assert "(package my_project)" in run.stderr
+
+
+def test_an_unwritable_location_is_one_line_exit_1(workdir: Path) -> None:
+    run = apigen("new", "/proc/apigen-demo", "--yes", cwd=workdir)
+
+    assert run.returncode == 1
+    assert run.stderr.startswith("apigen: error: /proc: cannot create files here (")
+    assert len(run.stderr.strip().splitlines()) == 1
 
 
 def test_no_staging_directory_is_left_after_success(workdir: Path) -> None:

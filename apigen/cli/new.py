@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from apigen import console
+from apigen.errors import UsageError
 from apigen.options import DESCRIPTION, FRAMEWORK, PACKAGE_NAME, PROJECT_NAME, Answers, Option
 
 BEHAVIOUR = "Behaviour"
@@ -63,28 +64,57 @@ def new(
             rich_help_panel=BEHAVIOUR,
         ),
     ] = False,
+    answers_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers-file",
+            help="Take the options from a project's .copier-answers.yml; never prompt.",
+            rich_help_panel=BEHAVIOUR,
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Add the project to a folder that has files; yours are never touched.",
+            rich_help_panel=BEHAVIOUR,
+        ),
+    ] = False,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="With --force, replace your changed versions of the project's files.",
+            rich_help_panel=BEHAVIOUR,
+        ),
+    ] = False,
 ) -> None:
     """Create a new API project (asks in a terminal, or takes flags and --yes)."""
-    from apigen.answers import collect, folder_name
+    from apigen.answers import collect, folder_name, read_answers_file
 
-    given: dict[str, str | None] = {
+    if overwrite and not force:
+        raise UsageError("--overwrite only applies together with --force")
+    flags = {
         "project_name": project_name,
         "package_name": package_name,
         "description": description,
         "framework": framework.value if framework is not None else None,
     }
+    recorded = read_answers_file(answers_file) if answers_file is not None else {}
+    given = {name: flags[name] if flags[name] is not None else recorded.get(name) for name in flags}
     answers = collect(
         given,
         destination,
-        use_defaults=yes,
+        use_defaults=yes or answers_file is not None,
         interactive=console.is_interactive(),
         ask=_ask,
     )
     target = destination if destination is not None else Path(folder_name(answers.project_name))
     if dry_run:
-        _show_dry_run(answers, target)
+        _show_dry_run(answers, target, force=force)
         return
-    _generate(answers, target)
+    _generate(answers, target, force=force, overwrite=overwrite)
 
 
 def _ask(options: list[Option], known: Mapping[str, str]) -> Mapping[str, str]:
@@ -93,12 +123,12 @@ def _ask(options: list[Option], known: Mapping[str, str]) -> Mapping[str, str]:
     return ask(options, known)
 
 
-def _show_dry_run(answers: Answers, target: Path) -> None:
+def _show_dry_run(answers: Answers, target: Path, *, force: bool) -> None:
     from rich.tree import Tree
 
     from apigen.render import check_destination, preview
 
-    check_destination(target.absolute())
+    check_destination(target.absolute(), force=force)
     with console.err().status("Rendering the template (dry run)"):
         files = preview(answers)
     tree = Tree(f"{target}/")
@@ -115,17 +145,31 @@ def _show_dry_run(answers: Answers, target: Path) -> None:
     )
 
 
-def _generate(answers: Answers, target: Path) -> None:
+def _generate(answers: Answers, target: Path, *, force: bool, overwrite: bool) -> None:
     from rich.panel import Panel
 
     from apigen.render import generate
 
     status = console.err().status("Starting")
     with status:
-        generate(answers, target, progress=lambda step: status.update(f"{step}..."))
+        merge = generate(
+            answers,
+            target,
+            progress=lambda step: status.update(f"{step}..."),
+            force=force,
+            overwrite=overwrite,
+        )
     console.err().print(
-        f"[green]✓[/] Created {answers.framework} project {answers.project_name!r} in {target}"
+        f"[green]✓[/] Created {answers.framework} project {answers.project_name!r} "
+        f"(package {answers.package_name}) in {target}"
     )
+    if merge is not None:
+        for file in merge.replaced:
+            console.out().print(f"replaced with the project's version: {file}")
+        for file in merge.kept:
+            console.out().print(f"kept your version (--overwrite replaces it): {file}")
+        if not merge.committed:
+            console.out().print("The folder was a git repository already: review and commit.")
     run = RUN_COMMANDS[answers.framework].format(package=answers.package_name)
     steps = "\n".join(
         [
