@@ -85,7 +85,16 @@ def test_a_value_outside_the_choices_is_refused(
 
 
 def test_new_has_no_flag_that_is_not_an_option() -> None:
-    behaviour = {"--yes", "-y", "--dry-run", "--help", "-h"}
+    behaviour = {
+        "--yes",
+        "-y",
+        "--dry-run",
+        "--answers-file",
+        "--force",
+        "--overwrite",
+        "--help",
+        "-h",
+    }
     option_flags = {option.flag for option in OPTIONS}
 
     unknown = {flag for flag in new_command_params() if flag.startswith("-")} - behaviour
