@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from apigen import __version__, console, store
 from apigen.errors import ApigenError, StepError
+from apigen.git import APIGEN_IDENTITY, QUIET_COMMIT, git, succeeds
 from apigen.options import Answers
 from apigen.store import template_source
 from apigen.template import is_git_checkout, template_root
@@ -140,57 +140,23 @@ def render(answers: Answers, target: Path, scratch: Path, tag: str | None = None
         _record_source(target, tag)
 
 
-def _git(project: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    try:
-        subprocess.run(  # noqa: S603 (fixed arguments, no shell)
-            ["git", *args],  # noqa: S607 (git is looked up on PATH on purpose)
-            cwd=project,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    except FileNotFoundError as exc:
-        raise StepError("git", "git is not installed or not on PATH") from exc
-    except subprocess.CalledProcessError as exc:
-        raise StepError(f"git {args[0]}", _first_line(exc.stderr or exc.stdout)) from exc
-
-
-def _has_identity(project: Path) -> bool:
-    found = subprocess.run(
-        ["git", "config", "user.email"],  # noqa: S607
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return found.returncode == 0 and bool(found.stdout.strip())
-
-
 def commit_initial(project: Path, paths: list[str] | None = None) -> None:
     """Make the project a git repository with one commit, so copier update can work.
 
     `paths` limits the commit to those files (the rest of the folder is the user's).
     """
-    _git(project, "init", "--quiet")
+    git(project, "init", "--quiet")
     if paths is None:
-        _git(project, "add", "--all")
+        git(project, "add", "--all")
     else:
-        _git(project, "add", "--", *paths)
-    identity = (
-        []
-        if _has_identity(project)
-        else ["-c", "user.name=apigen", "-c", "user.email=apigen@localhost"]
-    )
-    _git(
+        git(project, "add", "--", *paths)
+    identity = () if succeeds(project, "config", "user.email") else APIGEN_IDENTITY
+    git(
         project,
         *identity,
-        "-c",
-        "commit.gpgsign=false",
+        *QUIET_COMMIT,
         "commit",
         "--quiet",
-        "--no-verify",
         "--message",
         "Generate the project with apigen",
     )

@@ -10,26 +10,15 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from apigen.errors import StepError
+from apigen.git import APIGEN_IDENTITY, QUIET_COMMIT, git, succeeds
 
 # Where generated projects say their template comes from: a source reachable from any
 # machine, so that plain `copier update` works there. Mirrors can point elsewhere.
 DEFAULT_TEMPLATE_SOURCE = "https://github.com/apigen-dev/apigen.git"
-
-# apigen's own commits in the store carry this identity, whatever the user's git config.
-_GIT = [
-    "git",
-    "-c", "user.name=apigen",
-    "-c", "user.email=apigen@localhost",
-    "-c", "commit.gpgsign=false",
-    "-c", "tag.gpgsign=false",
-    "-c", "core.hooksPath=" + os.devnull,
-]  # fmt: skip
 
 
 def template_source() -> str:
@@ -46,18 +35,7 @@ def store_path() -> Path:
 
 
 def _git(repo: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
-            [*_GIT, *args], cwd=repo, capture_output=True, text=True, check=True
-        )
-    except FileNotFoundError as exc:
-        raise StepError("git", "git is not installed or not on PATH") from exc
-    except subprocess.CalledProcessError as exc:
-        detail = (exc.stderr or exc.stdout).strip().splitlines()
-        raise StepError(
-            f"the template store ({repo})", detail[0] if detail else "git failed"
-        ) from exc
-    return done.stdout.strip()
+    return git(repo, *APIGEN_IDENTITY, *QUIET_COMMIT, *args, step=f"the template store ({repo})")
 
 
 def has_version(tag: str, store: Path | None = None) -> bool:
@@ -65,13 +43,7 @@ def has_version(tag: str, store: Path | None = None) -> bool:
     store = store or store_path()
     if not (store / ".git").is_dir():
         return False
-    found = subprocess.run(  # noqa: S603
-        [*_GIT, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}"],
-        cwd=store,
-        capture_output=True,
-        check=False,
-    )
-    return found.returncode == 0
+    return succeeds(store, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}")
 
 
 @contextmanager

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from typing import Any
 
 from apigen import console, store
 from apigen.errors import ApigenError, StepError, UsageError
+from apigen.git import git, succeeds
 from apigen.options import OPTIONS_BY_NAME, answer_errors
 from apigen.render import record_template_version
 
@@ -32,23 +32,6 @@ class UpdateResult:
     @property
     def clean(self) -> bool:
         return not (self.conflicted or self.rejected)
-
-
-def _git(project: Path, *args: str, check: bool = True) -> str:
-    try:
-        done = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
-            ["git", *args],  # noqa: S607
-            cwd=project,
-            capture_output=True,
-            text=True,
-            check=check,
-        )
-    except FileNotFoundError as exc:
-        raise StepError("git", "git is not installed or not on PATH") from exc
-    except subprocess.CalledProcessError as exc:
-        detail = (exc.stderr or exc.stdout).strip().splitlines()
-        raise StepError(f"git {args[0]}", detail[0] if detail else "failed") from exc
-    return done.stdout
 
 
 def read_answers(project: Path) -> dict[str, Any]:
@@ -84,7 +67,7 @@ def check_clean(project: Path) -> None:
     """Copier merges into the working tree: uncommitted work would be mixed in with it."""
     if not (project / ".git").exists():
         raise ApigenError(f"{project}: not a git repository; updates need one to merge into")
-    if _git(project, "status", "--porcelain").strip():
+    if git(project, "status", "--porcelain"):
         raise ApigenError(f"{project}: uncommitted changes; commit or stash them, then update")
 
 
@@ -147,7 +130,7 @@ def _copier_update(project: Path, data: Mapping[str, str], answers: Mapping[str,
 def _result(project: Path) -> UpdateResult:
     """Read what the update left in the working tree: changes, conflicts, rejects."""
     changed, rejected = [], []
-    lines = _git(project, "status", "--porcelain", "--ignored", "--untracked-files=all")
+    lines = git(project, "status", "--porcelain", "--ignored", "--untracked-files=all")
     for line in lines.splitlines():
         state, path = line[:2], line[3:]
         if path.endswith(".rej"):
@@ -165,12 +148,7 @@ def _result(project: Path) -> UpdateResult:
 
 def rej_files_hidden(project: Path) -> bool:
     """Whether the project's ignore rules hide copier's `.rej` files from `git status`."""
-    probe = subprocess.run(
-        ["git", "check-ignore", "--quiet", "--no-index", "apigen-probe.rej"],  # noqa: S607
-        cwd=project,
-        check=False,
-    )
-    return probe.returncode == 0
+    return succeeds(project, "check-ignore", "--quiet", "--no-index", "apigen-probe.rej")
 
 
 def update(project: Path, pairs: list[str], *, dry_run: bool = False) -> UpdateResult:
@@ -184,7 +162,7 @@ def update(project: Path, pairs: list[str], *, dry_run: bool = False) -> UpdateR
         return _result(project)
     with tempfile.TemporaryDirectory(prefix="apigen-update-") as scratch:
         clone = Path(scratch) / project.name
-        _git(project, "clone", "--quiet", "--no-hardlinks", str(project), str(clone))
+        git(project, "clone", "--quiet", "--no-hardlinks", str(project), str(clone))
         _copier_update(clone, data, answers)
         result = _result(clone)
         shutil.rmtree(clone, ignore_errors=True)

@@ -1,0 +1,50 @@
+"""Running git: the one place apigen starts it, and turns its failures into StepError."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from apigen.errors import StepError
+
+# apigen's own commits (the template store, a project's first commit without a user
+# identity) carry this identity; signing and hooks are the user's, not apigen's.
+APIGEN_IDENTITY = ("-c", "user.name=apigen", "-c", "user.email=apigen@localhost")
+QUIET_COMMIT = ("-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false",
+                "-c", f"core.hooksPath={os.devnull}")  # fmt: skip
+
+
+def git(cwd: Path, *args: str, step: str | None = None) -> str:
+    """Run git in `cwd` and return its output; a failure names `step` (default: the command)."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        done = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
+            ["git", *args],  # noqa: S607 (git is looked up on PATH on purpose)
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except FileNotFoundError as exc:
+        raise StepError("git", "git is not installed or not on PATH") from exc
+    except subprocess.CalledProcessError as exc:
+        lines = (exc.stderr or exc.stdout).strip().splitlines()
+        command = next((arg for arg in args if not arg.startswith("-") and "=" not in arg), "")
+        raise StepError(step or f"git {command}", lines[0] if lines else "failed") from exc
+    return done.stdout.strip()
+
+
+def succeeds(cwd: Path, *args: str) -> bool:
+    """Whether a git query answers yes (exit 0); git missing counts as no."""
+    try:
+        done = subprocess.run(  # noqa: S603
+            ["git", *args],  # noqa: S607
+            cwd=cwd,
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        return False
+    return done.returncode == 0
