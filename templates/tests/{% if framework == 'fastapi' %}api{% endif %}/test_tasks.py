@@ -59,6 +59,13 @@ def test_create_refuses_a_body_that_is_not_json(client: TestClient) -> None:
     assert response.json()["error"]["code"] == "VALIDATION_ERROR"
 
 
+def test_create_refuses_a_body_that_is_not_utf8(client: TestClient) -> None:
+    response = client.post(TASKS, content=b"\x80{}", headers={"Content-Type": "application/json"})
+
+    assert response.status_code == 422
+    assert error_fields(response) == ["body"]
+
+
 def test_validation_errors_never_echo_the_input(client: TestClient) -> None:
     response = client.get(TASKS, params={"status": "<script>alert(1)</script>"})
 

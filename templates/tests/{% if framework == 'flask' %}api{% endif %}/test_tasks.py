@@ -63,6 +63,13 @@ def test_create_with_malformed_json_is_refused(client: FlaskClient) -> None:
     assert response.get_json()["error"]["code"] == "VALIDATION_ERROR"
 
 
+def test_create_with_a_body_that_is_not_utf8_is_refused(client: FlaskClient) -> None:
+    response = client.post(TASKS, data=b"\x80{}", content_type="application/json")
+
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"][0]["field"] == "body"
+
+
 def test_create_with_a_body_that_is_not_json_is_refused(client: FlaskClient) -> None:
     response = client.post(TASKS, data="title=Write the docs")
 
