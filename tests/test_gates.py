@@ -61,6 +61,17 @@ def test_migrations_upgrade_and_match_the_models(
     assert "No new upgrade operations detected" in output
 
 
+def test_bandit_finds_nothing_at_medium_severity_and_confidence(
+    project: Path, shared_venv: Path
+) -> None:
+    bandit = venv_tool(shared_venv, "bandit")
+
+    check(
+        [bandit, "-q", "-r", "src", "--severity-level", "medium", "--confidence-level", "medium"],
+        cwd=project,
+    )
+
+
 def test_hadolint_finds_nothing(project: Path) -> None:
     check([tool("hadolint"), "Dockerfile"], cwd=project)
 

@@ -10,6 +10,8 @@ TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 2000
 PAGE_SIZE_DEFAULT = 20
 PAGE_SIZE_MAX = 100
+# Offsets are database integers: larger ones cannot select anything and overflow drivers.
+OFFSET_MAX = 2**31 - 1
 
 Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX_LENGTH)]
 Description = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH)]
@@ -68,7 +70,7 @@ class TaskListParams(BaseModel):
 
     status: TaskStatus | None = None
     limit: int = Field(default=PAGE_SIZE_DEFAULT, ge=1, le=PAGE_SIZE_MAX)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=OFFSET_MAX)
 
 
 class TaskRead(BaseModel):
