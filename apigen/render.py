@@ -22,7 +22,7 @@ from apigen.errors import ApigenError, StepError
 from apigen.git import APIGEN_IDENTITY, QUIET_COMMIT, git, succeeds
 from apigen.options import Answers
 from apigen.store import template_source
-from apigen.template import is_git_checkout, template_root
+from apigen.template import copy_template, is_git_checkout, template_root
 
 Progress = Callable[[str], None]
 
@@ -84,10 +84,7 @@ def _plain_copy(source: Path, scratch: Path) -> Path:
         return source
     copy = scratch / "template"
     copy.mkdir()
-    shutil.copy2(source / "copier.yml", copy / "copier.yml")
-    shutil.copytree(
-        source / "templates", copy / "templates", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    copy_template(source, copy)
     return copy
 
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from apigen.git import APIGEN_IDENTITY, QUIET_COMMIT, git, succeeds
+from apigen.template import copy_template
 
 # Where generated projects say their template comes from: a source reachable from any
 # machine, so that plain `copier update` works there. Mirrors can point elsewhere.
@@ -62,10 +63,7 @@ def _replace_tree(store: Path, template: Path) -> None:
     for entry in store.iterdir():
         if entry.name != ".git":
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-    shutil.copy2(template / "copier.yml", store / "copier.yml")
-    shutil.copytree(
-        template / "templates", store / "templates", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    copy_template(template, store)
 
 
 def record(template: Path, version: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -17,6 +18,14 @@ def template_root() -> Path:
         if (candidate / "copier.yml").is_file():
             return candidate
     raise FileNotFoundError(f"apigen's template is missing: no copier.yml in {_BUNDLED}")
+
+
+def copy_template(source: Path, target: Path) -> None:
+    """Copy the template's files (copier.yml and templates/) into an existing folder."""
+    shutil.copy2(source / "copier.yml", target / "copier.yml")
+    shutil.copytree(
+        source / "templates", target / "templates", ignore=shutil.ignore_patterns("__pycache__")
+    )
 
 
 def is_git_checkout(path: Path) -> bool:

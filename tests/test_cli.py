@@ -187,19 +187,6 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(
     assert tree_digest(workdir) == before
 
 
-def test_a_non_empty_destination_is_refused_and_kept(workdir: Path) -> None:
-    (workdir / "demo").mkdir()
-    (workdir / "demo" / "notes.txt").write_text("mine")
-    before = tree_digest(workdir)
-
-    run = apigen("new", "demo", "--yes", cwd=workdir)
-
-    assert run.returncode == 1
-    assert "not empty" in run.stderr
-    assert len(run.stderr.strip().splitlines()) == 1
-    assert tree_digest(workdir) == before
-
-
 def test_an_empty_destination_is_used(workdir: Path) -> None:
     (workdir / "demo").mkdir()
 

@@ -34,6 +34,7 @@ def test_without_force_a_folder_with_files_is_refused(workdir: Path) -> None:
     run = apigen("new", "shop", "--yes", cwd=workdir)
 
     assert run.returncode == 1
+    assert "not empty" in run.stderr
     assert "--force" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
     assert tree_digest(workdir) == before

@@ -12,7 +12,7 @@ import typer
 
 from apigen import __version__, console
 from apigen.cli import list_options, new, update
-from apigen.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, ApigenError
+from apigen.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, ApigenError
 
 app = typer.Typer(
     name="apigen",
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILURE
     if result == EXIT_INTERRUPTED:  # typer turns KeyboardInterrupt into Exit(130) itself
         console.error("interrupted; nothing was written")
-    return result if isinstance(result, int) else 0
+    return result if isinstance(result, int) else EXIT_OK
 
 
 def _usage_error(exc: typer.TyperException) -> int:
