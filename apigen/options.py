@@ -36,10 +36,11 @@ DESCRIPTION_RULE = (
 # Import names a generated project depends on or lays out itself: a package of the same
 # name would shadow them.
 TAKEN_IMPORT_NAMES = frozenset({
-    "alembic", "fastapi", "flask", "flask_cors", "gunicorn", "httpx", "httpx2", "migrations",
-    "mypy", "openapi_spec_validator", "pydantic", "pydantic_core", "pydantic_settings",
-    "pytest", "ruff", "sqlalchemy", "starlette", "structlog", "tests", "uvicorn",
-    "uvicorn_worker", "werkzeug",
+    "alembic", "argon2", "bandit", "cryptography", "fastapi", "flask", "flask_cors", "gunicorn",
+    "httpx", "httpx2", "hypothesis", "jwt", "limits", "migrations", "mypy",
+    "openapi_spec_validator", "pydantic", "pydantic_core", "pydantic_settings", "pytest",
+    "redis", "ruff", "schemathesis", "sqlalchemy", "starlette", "structlog", "tests",
+    "uvicorn", "uvicorn_worker", "werkzeug",
 })  # fmt: skip
 # Spelled out rather than read from `keyword`, whose soft keywords differ between
 # Python versions: copier.yml must not depend on the Python that generated it.
@@ -121,7 +122,34 @@ FRAMEWORK = Option(
     ),
 )
 
-OPTIONS: tuple[Option, ...] = (PROJECT_NAME, PACKAGE_NAME, DESCRIPTION, FRAMEWORK)
+AUTH = Option(
+    name="auth",
+    flag="--auth",
+    prompt="Authentication",
+    help="Who may call the API: first-party JWT login, an external OpenID provider, or no one checks.",
+    panel="Stack",
+    default="jwt",
+    choices=(
+        Choice("jwt", "JWT: users log in here; ES256 access tokens, rotating refresh tokens"),
+        Choice("oidc", "OIDC: tokens from an identity provider, verified through its JWKS"),
+        Choice("none", "None: every endpoint is public and tasks have no owner"),
+    ),
+)
+RATE_LIMIT = Option(
+    name="rate_limit",
+    flag="--rate-limit",
+    prompt="Rate limiting",
+    help="Where request counts live: in each process, in Redis shared by every replica, or off.",
+    panel="Stack",
+    default="memory",
+    choices=(
+        Choice("memory", "In memory: one process counts its own requests"),
+        Choice("redis", "Redis: every worker and replica shares one count"),
+        Choice("none", "None: no rate limits (put them in front of the API instead)"),
+    ),
+)
+
+OPTIONS: tuple[Option, ...] = (PROJECT_NAME, PACKAGE_NAME, DESCRIPTION, FRAMEWORK, AUTH, RATE_LIMIT)
 OPTIONS_BY_NAME: dict[str, Option] = {option.name: option for option in OPTIONS}
 CHOICE_OPTIONS: tuple[Option, ...] = tuple(option for option in OPTIONS if option.choices)
 
@@ -138,6 +166,8 @@ class Answers:
     package_name: str
     description: str
     framework: str
+    auth: str
+    rate_limit: str
 
     def as_data(self) -> dict[str, str]:
         """The answers as copier data (the question names are the keys)."""

@@ -11,11 +11,22 @@ import typer
 
 from apigen import console
 from apigen.errors import UsageError
-from apigen.options import DESCRIPTION, FRAMEWORK, PACKAGE_NAME, PROJECT_NAME, Answers, Option
+from apigen.options import (
+    AUTH,
+    DESCRIPTION,
+    FRAMEWORK,
+    PACKAGE_NAME,
+    PROJECT_NAME,
+    RATE_LIMIT,
+    Answers,
+    Option,
+)
 
 BEHAVIOUR = "Behaviour"
 
 Framework = enum.Enum("Framework", {value: value for value in FRAMEWORK.values}, type=str)  # type: ignore[misc]
+Auth = enum.Enum("Auth", {value: value for value in AUTH.values}, type=str)  # type: ignore[misc]
+RateLimit = enum.Enum("RateLimit", {value: value for value in RATE_LIMIT.values}, type=str)  # type: ignore[misc]
 
 # How each framework's development server starts; the generated README says the same.
 RUN_COMMANDS = {
@@ -47,6 +58,8 @@ def new(
     package_name: Annotated[str | None, _flag(PACKAGE_NAME)] = None,
     description: Annotated[str | None, _flag(DESCRIPTION)] = None,
     framework: Annotated[Framework | None, _flag(FRAMEWORK, case_sensitive=False)] = None,
+    auth: Annotated[Auth | None, _flag(AUTH, case_sensitive=False)] = None,
+    rate_limit: Annotated[RateLimit | None, _flag(RATE_LIMIT, case_sensitive=False)] = None,
     yes: Annotated[
         bool,
         typer.Option(
@@ -100,6 +113,8 @@ def new(
         "package_name": package_name,
         "description": description,
         "framework": framework.value if framework is not None else None,
+        "auth": auth.value if auth is not None else None,
+        "rate_limit": rate_limit.value if rate_limit is not None else None,
     }
     recorded = read_answers_file(answers_file) if answers_file is not None else {}
     given = {name: flags[name] if flags[name] is not None else recorded.get(name) for name in flags}

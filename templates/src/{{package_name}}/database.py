@@ -24,6 +24,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def utc_now() -> datetime:
+    """The current time, aware and in UTC: the only kind of time the models store."""
+    return datetime.now(UTC)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Store aware datetimes and always read them back as UTC, even on SQLite."""
 

@@ -52,6 +52,11 @@ class AppError(Exception):
         super().__init__(message or self.message)
         self.message = message or self.message
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """Headers the error response must carry, such as `WWW-Authenticate` on a 401."""
+        return {}
+
 
 class NotFoundError(AppError):
     status_code = 404

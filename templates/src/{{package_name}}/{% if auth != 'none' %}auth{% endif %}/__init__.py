@@ -1,0 +1,1 @@
+"""Who is calling: bearer tokens checked here, without any web framework."""
