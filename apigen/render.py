@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from apigen import __version__, console, store
+from apigen.dev_env import write_development_env
 from apigen.errors import ApigenError, StepError
 from apigen.git import APIGEN_IDENTITY, QUIET_COMMIT, git, succeeds
 from apigen.options import Answers
@@ -245,9 +246,13 @@ def generate(
         render(answers, project, staging, record_template_version())
         if destination.is_dir() and any(destination.iterdir()):
             progress("Adding the project's files to the folder")
-            return _merge_into(project, destination, overwrite)
+            merge = _merge_into(project, destination, overwrite)
+            write_development_env(destination, answers.auth)
+            return merge
         progress("Creating the git repository")
         commit_initial(project)
+        # After the commit: the key must never enter git, even where .gitignore was edited.
+        write_development_env(project, answers.auth)
         progress("Moving the project into place")
         with _uninterruptible():  # past this point the project is complete: finish the move
             move_into_place(project, destination)

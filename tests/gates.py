@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,11 +12,44 @@ from pathlib import Path
 
 import pytest
 
-from apigen.options import combination_id
-from tests.helpers import apigen
+from apigen.options import CHOICE_OPTIONS, combination_id
+from tests.helpers import apigen, flags_for
 from tests.matrix import pairwise_combinations
 
 GATED = pairwise_combinations()
+
+
+def complete(combination: dict[str, str]) -> dict[str, str]:
+    """The combination with every option it does not name at its default."""
+    return {
+        option.name: combination.get(option.name, option.default or "") for option in CHOICE_OPTIONS
+    }
+
+
+REDIS_ADDRESS = ("127.0.0.1", 6379)
+
+
+def services_required() -> bool:
+    """CI sets APIGEN_REQUIRE_SERVICES=1: a missing Redis then fails instead of skipping."""
+    return os.environ.get("APIGEN_REQUIRE_SERVICES") == "1"
+
+
+def require_redis() -> None:
+    """Skip the calling test when Redis does not answer, or fail where services are required."""
+    try:
+        with socket.create_connection(REDIS_ADDRESS, timeout=2) as connection:
+            connection.sendall(b"PING\r\n")
+            answered = connection.recv(16).startswith(b"+PONG")
+    except OSError as exc:
+        answered, reason = False, str(exc)
+    else:
+        reason = "it does not answer PING"
+    if answered:
+        return
+    message = f"Redis at {REDIS_ADDRESS[0]}:{REDIS_ADDRESS[1]} is needed: {reason}"
+    if services_required():
+        pytest.fail(f"{message} (APIGEN_REQUIRE_SERVICES=1)")
+    pytest.skip(message)
 
 
 def tool(name: str) -> str:
@@ -59,12 +93,13 @@ def installed(
     """Generate a project for a combination once per session, installed into the shared venv."""
     projects: dict[str, Path] = {}
 
-    def generate(combination: dict[str, str]) -> Path:
+    def generate(partial: dict[str, str]) -> Path:
+        combination = complete(partial)
         name = "gate-" + combination_id(combination)
         if name not in projects:
             workdir = tmp_path_factory.mktemp(name)
             (workdir / ".home").mkdir()
-            flags = [arg for key, value in combination.items() for arg in (f"--{key}", value)]
+            flags = flags_for(combination)
             run = apigen("new", name, *flags, "--yes", cwd=workdir)
             assert run.returncode == 0, run.stderr
             install(workdir / name, shared_venv)

@@ -6,10 +6,20 @@ import hashlib
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from apigen.options import OPTIONS_BY_NAME
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def flags_for(combination: Mapping[str, str]) -> list[str]:
+    """`apigen new` flags that give these answers: {"rate_limit": "redis"} -> --rate-limit redis."""
+    return [
+        arg for name, value in combination.items() for arg in (OPTIONS_BY_NAME[name].flag, value)
+    ]
 
 
 @dataclass(frozen=True)

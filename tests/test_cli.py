@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from apigen import __version__
+from apigen.options import OPTIONS
 from tests.helpers import apigen, tree_digest
 
 
@@ -48,8 +49,9 @@ def test_options_lists_every_option_with_choices_and_default(workdir: Path) -> N
     run = apigen("options", cwd=workdir)
 
     assert run.returncode == 0
-    for text in ("--name", "--package", "--description", "--framework", "fastapi, flask"):
-        assert text in run.stdout
+    for option in OPTIONS:
+        assert option.flag in run.stdout
+        assert ", ".join(option.values) in run.stdout
 
 
 def test_yes_generates_a_git_repository_with_one_commit_without_a_git_identity(
@@ -85,6 +87,10 @@ def test_flags_set_every_answer(workdir: Path) -> None:
         "Orders for the shop.",
         "--framework",
         "fastapi",
+        "--auth",
+        "oidc",
+        "--rate-limit",
+        "redis",
         cwd=workdir,
     )
 
@@ -93,6 +99,7 @@ def test_flags_set_every_answer(workdir: Path) -> None:
     assert answers["project_name"] == "Orders Service"
     assert answers["package_name"] == "orders"
     assert answers["description"] == "Orders for the shop."
+    assert (answers["auth"], answers["rate_limit"]) == ("oidc", "redis")
     assert (workdir / "svc" / "src" / "orders" / "tasks" / "service.py").is_file()
 
 
@@ -135,9 +142,9 @@ def test_dry_run_shows_the_tree_and_writes_nothing(workdir: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "flags"),
     [
-        (["new", "demo"], ["--description", "--framework"]),
-        (["new"], ["--name", "--description", "--framework"]),
-        (["new", "demo", "--framework", "flask"], ["--description"]),
+        (["new", "demo"], ["--description", "--framework", "--auth", "--rate-limit"]),
+        (["new"], ["--name", "--description", "--framework", "--auth", "--rate-limit"]),
+        (["new", "demo", "--framework", "flask"], ["--description", "--auth", "--rate-limit"]),
     ],
 )
 def test_missing_answers_without_a_terminal_name_the_flags(
@@ -158,6 +165,9 @@ def test_missing_answers_without_a_terminal_name_the_flags(
     ("args", "message"),
     [
         (["new", "demo", "-y", "--framework", "django"], "--framework"),
+        (["new", "demo", "-y", "--auth", "basic"], "--auth"),
+        (["new", "demo", "-y", "--rate-limit", "memcached"], "--rate-limit"),
+        (["new", "demo", "-y", "--package", "jwt"], "the 'jwt' package the project uses"),
         (["new", "demo", "-y", "--name", "9lives"], "must start with an ASCII letter"),
         (["new", "demo", "-y", "--package", "class"], "is a Python keyword"),
         (["new", "demo", "-y", "--package", "json"], "standard library module 'json'"),

@@ -6,6 +6,7 @@ dependencies are installed once per test session.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -14,12 +15,16 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
-from tests.gates import check, tool, venv_tool
+from tests.gates import check, require_redis, services_required, tool, venv_tool
 from tests.helpers import isolated_env
 
 pytestmark = pytest.mark.gates
@@ -40,9 +45,12 @@ def test_mypy_strict(project: Path, shared_venv: Path) -> None:
 
 
 def test_own_tests_pass_with_the_coverage_gate(project: Path, shared_venv: Path) -> None:
+    # Where apigen's run requires the services, the project's Redis tests may not skip either.
+    env = {**os.environ, "TEST_REQUIRE_SERVICES": "1"} if services_required() else None
     output = check(
         [venv_tool(shared_venv, "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--cov"],
         cwd=project,
+        env=env,
     )
 
     assert " passed" in output
@@ -82,19 +90,28 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def server(project: Path, shared_venv: Path, tmp_path: Path) -> Iterator[str]:
-    """The README's production command, `gunicorn`, started for real on a free port."""
+def answers_of(project: Path) -> dict[str, str]:
+    recorded: dict[str, str] = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    return recorded
+
+
+@contextmanager
+def gunicorn(project: Path, venv: Path, tmp_path: Path, **settings: str) -> Iterator[str]:
+    """The README's production command, `gunicorn`, started for real on a free port.
+
+    The project's own `.env` (the development key apigen wrote) is read, as it would be.
+    """
     port = free_port()
     env = {
         **isolated_env(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
+        **settings,
     }
-    check([venv_tool(shared_venv, "alembic"), "upgrade", "head"], cwd=project, env=env)
+    check([venv_tool(venv, "alembic"), "upgrade", "head"], cwd=project, env=env)
     process = subprocess.Popen(
-        [venv_tool(shared_venv, "gunicorn")],
+        [venv_tool(venv, "gunicorn")],
         cwd=project,
         env=env,
         stdout=subprocess.PIPE,
@@ -111,16 +128,36 @@ def server(project: Path, shared_venv: Path, tmp_path: Path) -> Iterator[str]:
             process.kill()
 
 
+@pytest.fixture
+def server(project: Path, shared_venv: Path, tmp_path: Path) -> Iterator[str]:
+    with gunicorn(project, shared_venv, tmp_path) as url:
+        yield url
+
+
 def lower_keys(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     """HTTP header names are case-insensitive; uvicorn sends them in lower case."""
     return {name.lower(): value for name, value in headers}
 
 
-def get(url: str, timeout: float = 30) -> tuple[int, bytes, dict[str, str]]:
+def get(
+    url: str,
+    timeout: float = 30,
+    *,
+    method: str = "GET",
+    body: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, bytes, dict[str, str]]:
+    """Send a request, waiting up to `timeout` for the server to come up."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(  # noqa: S310 (a local URL)
+        url, data=data, method=method, headers=headers or {}
+    )
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (local URL)
+            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (local)
                 return response.status, response.read(), lower_keys(response.headers.items())
         except urllib.error.HTTPError as error:
             return error.code, error.read(), lower_keys(error.headers.items())
@@ -139,3 +176,41 @@ def test_gunicorn_serves_liveness_and_readiness(server: str) -> None:
     assert b'"database":"ok"' in ready_body.replace(b" ", b"")
     assert headers["x-content-type-options"] == "nosniff"
     assert "x-request-id" in headers
+
+
+def test_gunicorn_serves_users_with_real_tokens(
+    project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """Register, log in and use the token, signed with the key apigen wrote into .env."""
+    if answers_of(project)["auth"] != "jwt":
+        pytest.skip("the project does not issue tokens (--auth is not jwt)")
+    account = {"email": "ada@example.com", "password": "a long passphrase"}
+    with gunicorn(project, shared_venv, tmp_path) as url:
+        registered, _, _ = get(f"{url}/api/v1/auth/register", method="POST", body=account)
+        _, tokens, headers = get(f"{url}/api/v1/auth/login", method="POST", body=account)
+        bearer = {"Authorization": f"Bearer {json.loads(tokens)['access_token']}"}
+        created, _, _ = get(
+            f"{url}/api/v1/tasks", method="POST", body={"title": "Ship"}, headers=bearer
+        )
+        anonymous, _, challenge = get(f"{url}/api/v1/tasks")
+
+    assert registered == 201
+    assert headers["cache-control"] == "no-store"
+    assert created == 201
+    assert anonymous == 401
+    assert challenge["www-authenticate"].startswith("Bearer")
+
+
+def test_two_gunicorn_workers_share_one_redis_limit(
+    project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """Each worker is a process of its own; only Redis can make them count together."""
+    if answers_of(project)["rate_limit"] != "redis":
+        pytest.skip("the project does not count in Redis (--rate-limit is not redis)")
+    require_redis()
+    limits = {"RATE_LIMIT_DEFAULT": "6/minute", "RATE_LIMIT_NAMESPACE": f"gate-{uuid.uuid4().hex}"}
+    with gunicorn(project, shared_venv, tmp_path, **limits) as url:
+        get(f"{url}/health/live")  # wait until the workers answer
+        statuses = [get(f"{url}/api/v1/tasks")[0] for _ in range(12)]
+
+    assert statuses.count(429) == 6, statuses

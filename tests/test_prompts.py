@@ -38,11 +38,20 @@ def test_enter_everywhere_takes_every_default() -> None:
         "package_name": "shop",
         "description": "A production-grade task API.",
         "framework": "fastapi",
+        "auth": "jwt",
+        "rate_limit": "memory",
     }
 
 
 def test_typed_answers_and_a_selected_choice_are_returned() -> None:
-    keys = [CLEAR + "Billing API" + ENTER, ENTER, CLEAR + "Bills." + ENTER, DOWN + ENTER]
+    keys = [
+        CLEAR + "Billing API" + ENTER,
+        ENTER,
+        CLEAR + "Bills." + ENTER,
+        DOWN + ENTER,
+        DOWN + ENTER,
+        DOWN + DOWN + ENTER,
+    ]
 
     answers = answer(keys)
 
@@ -50,10 +59,12 @@ def test_typed_answers_and_a_selected_choice_are_returned() -> None:
     assert answers["package_name"] == "billing_api"  # derived from the name just typed
     assert answers["description"] == "Bills."
     assert answers["framework"] == "flask"
+    assert answers["auth"] == "oidc"
+    assert answers["rate_limit"] == "none"
 
 
 def test_an_invalid_answer_is_asked_again() -> None:
-    keys = [CLEAR + "9lives" + ENTER, CLEAR + "lives" + ENTER, ENTER, ENTER, ENTER]
+    keys = [CLEAR + "9lives" + ENTER, CLEAR + "lives" + ENTER] + [ENTER] * (len(OPTIONS) - 1)
 
     answers = answer(keys)
 
@@ -131,9 +142,16 @@ def test_apigen_new_in_a_terminal_asks_and_generates(tmux: str, tmp_path: Path) 
     assert "FastAPI" in shown
     assert "Flask" in shown
     send(tmux, "Down", "Enter")
+    shown = wait_for(tmux, "Authentication")
+    assert "OIDC" in shown
+    send(tmux, "Enter")
+    shown = wait_for(tmux, "Rate limiting")
+    assert "Redis" in shown
+    send(tmux, "Down", "Enter")
 
     wait_for(tmux, "Next steps", timeout=60)
 
     answers = yaml.safe_load((tmp_path / "shop" / ".copier-answers.yml").read_text())
     assert answers["framework"] == "flask"
     assert answers["project_name"] == "shop"
+    assert (answers["auth"], answers["rate_limit"]) == ("jwt", "redis")

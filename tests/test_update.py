@@ -42,7 +42,7 @@ def release(root: Path, version: str, change: Callable[[Path], None] | None = No
 def change_template(templates: Path) -> None:
     """Release 2.0.0: a new file, a change nobody else touches, a change a user also makes."""
     (templates / "CHANGELOG.md").write_text("# Changelog\n")
-    env_example = templates / ".env.example"
+    env_example = templates / ".env.example.jinja"
     env_example.write_text(
         env_example.read_text() + "# Seconds before a request is abandoned.\nREQUEST_TIMEOUT=30\n"
     )
