@@ -8,8 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
-from {{ package_name }}.api.app import create_app
-from {{ package_name }}.config import Settings
+from tests.api.conftest import AppWith
 
 UNDOCUMENTED_ENDPOINTS = {"docs.openapi", "docs.swagger_ui"}
 
@@ -66,8 +65,8 @@ def test_the_docs_page_loads_swagger_ui(client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize("path", ["/docs", "/openapi.json"])
-def test_docs_can_be_disabled(settings: Settings, path: str) -> None:
-    app = create_app(settings.model_copy(update={"docs_enabled": False}))
+def test_docs_can_be_disabled(app_with: AppWith, path: str) -> None:
+    app = app_with(docs_enabled=False)
 
     response = app.test_client().get(path)
 
