@@ -109,7 +109,16 @@ def installed(
     return generate
 
 
-@pytest.fixture(scope="module", params=GATED, ids=[combination_id(c) for c in GATED])
+def on_one_worker(combination: dict[str, str]) -> pytest.MarkDecorator:
+    """Keep every test of one generated project on the same xdist worker."""
+    return pytest.mark.xdist_group(combination_id(complete(combination)))
+
+
+@pytest.fixture(
+    scope="module",
+    params=[pytest.param(c, marks=on_one_worker(c)) for c in GATED],
+    ids=[combination_id(c) for c in GATED],
+)
 def project(request: pytest.FixtureRequest, installed: Callable[[dict[str, str]], Path]) -> Path:
     """Each combination of the pairwise cover in turn."""
     return installed(request.param)

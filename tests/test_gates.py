@@ -161,7 +161,8 @@ def get(
                 return response.status, response.read(), lower_keys(response.headers.items())
         except urllib.error.HTTPError as error:
             return error.code, error.read(), lower_keys(error.headers.items())
-        except (urllib.error.URLError, ConnectionError):
+        # Refused, reset, or accepted by the listening socket before any worker has booted.
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -62,20 +64,92 @@ def test_python_files_are_valid_syntax(project: Path) -> None:
         compile(path.read_text(), str(path), "exec")
 
 
-def test_service_and_repository_are_identical_across_frameworks(copie, template_repo: Path) -> None:  # type: ignore[no-untyped-def]
-    fastapi = copie.copy(
-        extra_answers={"project_name": "same", "framework": "fastapi"}, template_dir=template_repo
-    )
-    flask = copie.copy(
-        extra_answers={"project_name": "same", "framework": "flask"}, template_dir=template_repo
-    )
-    shared = fastapi.project_dir / "src" / "same"  # type: ignore[operator]
-    for path in shared.rglob("*.py"):
-        relative = path.relative_to(shared)
-        if relative.parts[0] == "api":
-            continue
-        twin = flask.project_dir / "src" / "same" / relative  # type: ignore[operator]
-        assert twin.read_text() == path.read_text(), f"{relative} differs between frameworks"
+SHARED_CHOICES = [c for c in COMBINATIONS if c["framework"] == "fastapi"]
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [{k: v for k, v in c.items() if k != "framework"} for c in SHARED_CHOICES],
+    ids=[combination_id(c).removeprefix("fastapi-") for c in SHARED_CHOICES],
+)
+def test_everything_but_the_api_is_identical_across_frameworks(
+    copie, template_repo: Path, choices: dict[str, str]
+) -> None:  # type: ignore[no-untyped-def]
+    """Services, models, repositories, auth, limits and their unit tests know no framework."""
+    rendered = {
+        framework: copie.copy(
+            extra_answers={"project_name": "same", "framework": framework, **choices},
+            template_dir=template_repo,
+        ).project_dir
+        for framework in ("fastapi", "flask")
+    }
+    for root in ("src/same", "tests"):
+        shared = rendered["fastapi"] / root
+        for path in shared.rglob("*.py"):
+            relative = path.relative_to(shared)
+            if relative.parts[0] == "api":
+                continue
+            twin = rendered["flask"] / root / relative
+            assert twin.read_text() == path.read_text(), f"{root}/{relative} differs"
+
+
+# The import names each dependency a generated project may declare provides.
+PROVIDES = {
+    "alembic": {"alembic"},
+    "argon2-cffi": {"argon2"},
+    "bandit": set(),
+    "fastapi": {"fastapi"},
+    "flask": {"flask", "werkzeug"},
+    "flask-cors": {"flask_cors"},
+    "gunicorn": {"gunicorn"},
+    "httpx2": {"httpx2"},
+    "limits": {"limits"},
+    "limits[redis]": {"limits", "redis"},
+    "mypy": set(),
+    "openapi-spec-validator": {"openapi_spec_validator"},
+    "pre-commit": set(),
+    "pydantic": {"pydantic"},
+    "pydantic-settings": {"pydantic_settings"},
+    "pyjwt[crypto]": {"jwt", "cryptography"},
+    "pytest": {"pytest"},
+    "pytest-cov": set(),
+    "ruff": set(),
+    "schemathesis": {"schemathesis", "hypothesis"},
+    "sqlalchemy": {"sqlalchemy"},
+    "starlette": {"starlette"},
+    "structlog": {"structlog"},
+    "uvicorn-worker": {"uvicorn_worker"},
+}
+
+
+def imported_names(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    names |= {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+    }
+    return {name.split(".")[0] for name in names}
+
+
+def test_every_import_is_a_declared_dependency(project: Path) -> None:
+    """A module the project's own dependencies do not bring would only work by accident."""
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    declared = [*pyproject["project"]["dependencies"], *pyproject["dependency-groups"]["dev"]]
+    distributions = {re.split(r"[<>=!~ ]", requirement)[0] for requirement in declared}
+    assert distributions <= set(PROVIDES), "a new dependency: say what it provides in PROVIDES"
+    allowed = {"render_check", "tests", *sys.stdlib_module_names}
+    allowed |= {name for distribution in distributions for name in PROVIDES[distribution]}
+
+    for path in project.rglob("*.py"):
+        undeclared = imported_names(path) - allowed
+        assert not undeclared, f"{path.relative_to(project)} imports {sorted(undeclared)}"
 
 
 def test_dockerfile_is_multi_stage_pinned_and_non_root(project: Path) -> None:

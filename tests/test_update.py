@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.gates import install, venv_tool
+from tests.gates import install, on_one_worker, venv_tool
 from tests.helpers import REPO_ROOT, Run, isolated_env, tree_digest
 
 UNREACHABLE_SOURCE = "https://apigen.invalid/apigen.git"
@@ -253,6 +253,7 @@ def test_a_warning_when_gitignore_hides_rej_files(releases: Releases, project: P
 
 
 @pytest.mark.gates
+@on_one_worker({"framework": "fastapi"})
 def test_the_generated_tests_pass_after_a_clean_update(
     releases: Releases,
     tmp_path: Path,
