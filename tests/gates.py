@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -121,6 +122,27 @@ def on_one_worker(combination: dict[str, str]) -> pytest.MarkDecorator:
 )
 def project(request: pytest.FixtureRequest, installed: Callable[[dict[str, str]], Path]) -> Path:
     """Each combination of the pairwise cover in turn."""
+    return installed(request.param)
+
+
+def _gated_where(**values: str) -> list[Any]:
+    chosen = [c for c in GATED if values.items() <= c.items()]
+    return [pytest.param(c, marks=on_one_worker(c), id=combination_id(c)) for c in chosen]
+
+
+@pytest.fixture(scope="module", params=_gated_where(auth="jwt"))
+def jwt_project(
+    request: pytest.FixtureRequest, installed: Callable[[dict[str, str]], Path]
+) -> Path:
+    """Each gated project that issues its own tokens."""
+    return installed(request.param)
+
+
+@pytest.fixture(scope="module", params=_gated_where(rate_limit="redis"))
+def redis_project(
+    request: pytest.FixtureRequest, installed: Callable[[dict[str, str]], Path]
+) -> Path:
+    """Each gated project that counts its rate limits in Redis."""
     return installed(request.param)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from apigen.options import valid_combinations
-from tests.matrix import pairwise_combinations
+from tests.matrix import FULLY_GATED, pairwise_combinations
 
 
 def test_every_valid_pair_of_values_is_in_a_gated_combination() -> None:
@@ -20,3 +20,10 @@ def test_every_valid_pair_of_values_is_in_a_gated_combination() -> None:
 
 def test_the_cover_is_not_larger_than_the_full_matrix() -> None:
     assert len(pairwise_combinations()) <= len(list(valid_combinations()))
+
+
+def test_every_combination_of_the_core_options_is_gated() -> None:
+    gated = {tuple(c[name] for name in FULLY_GATED) for c in pairwise_combinations()}
+    valid = {tuple(c[name] for name in FULLY_GATED) for c in valid_combinations()}
+
+    assert gated == valid

@@ -356,8 +356,8 @@ REMOVALS = [
     Removal(
         "stricter limit on login",
         "src/{package}/api/app.py",
-        'LOGIN_PATHS = frozenset({"/api/v1/auth/register",',
-        'LOGIN_PATHS = frozenset({"/api/v1/auth/no-such-path",',
+        '"/api/v1/auth/login",',
+        '"/api/v1/auth/no-such-path",',
         {**FASTAPI, **JWT, "rate_limit": "memory"},
         tests=("tests/api/test_rate_limits.py",),
     ),
@@ -397,8 +397,8 @@ REMOVALS = [
     Removal(
         "stricter limit on login",
         "src/{package}/api/app.py",
-        'LOGIN_PATHS = frozenset({"/api/v1/auth/register",',
-        'LOGIN_PATHS = frozenset({"/api/v1/auth/no-such-path",',
+        '"/api/v1/auth/login",',
+        '"/api/v1/auth/no-such-path",',
         {**FLASK, **JWT, "rate_limit": "memory"},
         tests=("tests/api/test_rate_limits.py",),
     ),
