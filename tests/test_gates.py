@@ -115,8 +115,10 @@ def gunicorn(project: Path, venv: Path, tmp_path: Path, **settings: str) -> Iter
         stderr=subprocess.STDOUT,
         text=True,
     )
+    url = f"http://127.0.0.1:{port}"
     try:
-        yield f"http://127.0.0.1:{port}"
+        wait_until_live(url)
+        yield url
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -136,28 +138,34 @@ def lower_keys(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {name.lower(): value for name, value in headers}
 
 
-def get(
+def send(
     url: str,
-    timeout: float = 30,
     *,
     method: str = "GET",
     body: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> tuple[int, bytes, dict[str, str]]:
-    """Send a request, waiting up to `timeout` for the server to come up."""
+    """One request, sent once: a POST must never be repeated behind the test's back."""
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(  # noqa: S310 (a local URL)
         url, data=data, method=method, headers=headers or {}
     )
     if data is not None:
         request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (local)
+            return response.status, response.read(), lower_keys(response.headers.items())
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), lower_keys(error.headers.items())
+
+
+def wait_until_live(url: str, timeout: float = 60) -> None:
+    """Poll the liveness probe until a worker answers it."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (local)
-                return response.status, response.read(), lower_keys(response.headers.items())
-        except urllib.error.HTTPError as error:
-            return error.code, error.read(), lower_keys(error.headers.items())
+            with urllib.request.urlopen(f"{url}/health/live", timeout=5):  # noqa: S310 (local)
+                return
         # Refused, reset, or accepted by the listening socket before any worker has booted.
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             if time.monotonic() > deadline:
@@ -166,8 +174,8 @@ def get(
 
 
 def test_gunicorn_serves_liveness_and_readiness(server: str) -> None:
-    live_status, _, _ = get(f"{server}/health/live")
-    ready_status, ready_body, headers = get(f"{server}/health/ready")
+    live_status, _, _ = send(f"{server}/health/live")
+    ready_status, ready_body, headers = send(f"{server}/health/ready")
 
     assert live_status == 200
     assert ready_status == 200, ready_body
@@ -183,13 +191,13 @@ def test_gunicorn_serves_users_with_real_tokens(
     project = jwt_project
     account = {"email": "ada@example.com", "password": "a long passphrase"}
     with gunicorn(project, shared_venv, tmp_path) as url:
-        registered, _, _ = get(f"{url}/api/v1/auth/register", method="POST", body=account)
-        _, tokens, headers = get(f"{url}/api/v1/auth/login", method="POST", body=account)
+        registered, _, _ = send(f"{url}/api/v1/auth/register", method="POST", body=account)
+        _, tokens, headers = send(f"{url}/api/v1/auth/login", method="POST", body=account)
         bearer = {"Authorization": f"Bearer {json.loads(tokens)['access_token']}"}
-        created, _, _ = get(
+        created, _, _ = send(
             f"{url}/api/v1/tasks", method="POST", body={"title": "Ship"}, headers=bearer
         )
-        anonymous, _, challenge = get(f"{url}/api/v1/tasks")
+        anonymous, _, challenge = send(f"{url}/api/v1/tasks")
 
     assert registered == 201
     assert headers["cache-control"] == "no-store"
@@ -206,7 +214,7 @@ def test_two_gunicorn_workers_share_one_redis_limit(
     project = redis_project
     limits = {"RATE_LIMIT_DEFAULT": "6/minute", "RATE_LIMIT_NAMESPACE": f"gate-{uuid.uuid4().hex}"}
     with gunicorn(project, shared_venv, tmp_path, **limits) as url:
-        get(f"{url}/health/live")  # wait until the workers answer
-        statuses = [get(f"{url}/api/v1/tasks")[0] for _ in range(12)]
+        send(f"{url}/health/live")  # wait until the workers answer
+        statuses = [send(f"{url}/api/v1/tasks")[0] for _ in range(12)]
 
     assert statuses.count(429) == 6, statuses
