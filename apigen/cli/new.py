@@ -28,6 +28,12 @@ Framework = enum.Enum("Framework", {value: value for value in FRAMEWORK.values},
 Auth = enum.Enum("Auth", {value: value for value in AUTH.values}, type=str)  # type: ignore[misc]
 RateLimit = enum.Enum("RateLimit", {value: value for value in RATE_LIMIT.values}, type=str)  # type: ignore[misc]
 
+
+def _value(choice: enum.Enum | None) -> str | None:
+    """The value of a choice flag, or None when the flag was not given."""
+    return str(choice.value) if choice is not None else None
+
+
 # How each framework's development server starts; the generated README says the same.
 RUN_COMMANDS = {
     "fastapi": "uv run uvicorn {package}.api.app:create_app --factory --reload",
@@ -112,9 +118,9 @@ def new(
         "project_name": project_name,
         "package_name": package_name,
         "description": description,
-        "framework": framework.value if framework is not None else None,
-        "auth": auth.value if auth is not None else None,
-        "rate_limit": rate_limit.value if rate_limit is not None else None,
+        "framework": _value(framework),
+        "auth": _value(auth),
+        "rate_limit": _value(rate_limit),
     }
     recorded = read_answers_file(answers_file) if answers_file is not None else {}
     given = {name: flags[name] if flags[name] is not None else recorded.get(name) for name in flags}
