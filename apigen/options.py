@@ -38,8 +38,8 @@ DESCRIPTION_RULE = (
 TAKEN_IMPORT_NAMES = frozenset({
     "alembic", "argon2", "bandit", "cryptography", "fastapi", "flask", "flask_cors", "gunicorn",
     "httpx", "httpx2", "hypothesis", "jwt", "limits", "migrations", "mypy",
-    "openapi_spec_validator", "pydantic", "pydantic_core", "pydantic_settings", "pytest",
-    "redis", "ruff", "schemathesis", "sqlalchemy", "starlette", "structlog", "tests",
+    "openapi_spec_validator", "opentelemetry", "prometheus_client", "psycopg", "psycopg_pool",
+    "pydantic", "pydantic_core", "pydantic_settings", "pytest", "redis", "ruff", "schemathesis", "sqlalchemy", "starlette", "structlog", "tests",
     "uvicorn", "uvicorn_worker", "werkzeug",
 })  # fmt: skip
 # Spelled out rather than read from `keyword`, whose soft keywords differ between
@@ -149,7 +149,98 @@ RATE_LIMIT = Option(
     ),
 )
 
-OPTIONS: tuple[Option, ...] = (PROJECT_NAME, PACKAGE_NAME, DESCRIPTION, FRAMEWORK, AUTH, RATE_LIMIT)
+VERSIONING = Option(
+    name="versioning",
+    flag="--versioning",
+    prompt="API versioning",
+    help="How a client picks the API version: in the path, the Accept header, a query "
+    "parameter, or one API that only grows.",
+    panel="Stack",
+    default="url",
+    choices=(
+        Choice("url", "URL: /api/v1 and /api/v2 side by side"),
+        Choice("header", "Header: Accept: application/vnd.<project>.v2+json"),
+        Choice("query", "Query: ?version=2"),
+        Choice("none", "None: one unversioned API that only changes additively"),
+    ),
+)
+DATABASE = Option(
+    name="database",
+    flag="--database",
+    prompt="Database",
+    help="SQLite in a file next to the app, or a PostgreSQL server (psycopg 3, pooled).",
+    panel="Stack",
+    default="sqlite",
+    choices=(
+        Choice("sqlite", "SQLite: embedded, nothing to run"),
+        Choice("postgresql", "PostgreSQL: a server, through psycopg 3 with a connection pool"),
+    ),
+)
+DEPLOY = Option(
+    name="deploy",
+    flag="--deploy",
+    prompt="Deployment",
+    help="What ships beside the Dockerfile: nothing, a compose file, or Kubernetes manifests.",
+    panel="Operations",
+    default="docker",
+    choices=(
+        Choice("docker", "Docker: the Dockerfile only"),
+        Choice("compose", "Compose: the API with its database and Redis, health-checked"),
+        Choice("kubernetes", "Kubernetes: hardened Deployment, Service, autoscaler, migration Job"),
+    ),
+)
+METRICS = Option(
+    name="metrics",
+    flag="--metrics",
+    prompt="Metrics",
+    help="Prometheus metrics on /metrics (requests and latency by route), or none.",
+    panel="Operations",
+    default="none",
+    choices=(
+        Choice("none", "None: no metrics endpoint"),
+        Choice("prometheus", "Prometheus: request count and latency on /metrics"),
+    ),
+)
+TRACING = Option(
+    name="tracing",
+    flag="--tracing",
+    prompt="Tracing",
+    help="OpenTelemetry tracing exported over OTLP (switched on by a setting), or none.",
+    panel="Operations",
+    default="none",
+    choices=(
+        Choice("none", "None: no tracing"),
+        Choice("otlp", "OpenTelemetry: spans over OTLP, trace id in the logs"),
+    ),
+)
+CI = Option(
+    name="ci",
+    flag="--ci",
+    prompt="Continuous integration",
+    help="The CI pipeline the project ships: lint, types, tests with coverage, image build.",
+    panel="Operations",
+    default="github",
+    choices=(
+        Choice("github", "GitHub Actions"),
+        Choice("gitlab", "GitLab CI"),
+        Choice("none", "None: no pipeline file"),
+    ),
+)
+
+OPTIONS: tuple[Option, ...] = (
+    PROJECT_NAME,
+    PACKAGE_NAME,
+    DESCRIPTION,
+    FRAMEWORK,
+    AUTH,
+    RATE_LIMIT,
+    VERSIONING,
+    DATABASE,
+    DEPLOY,
+    METRICS,
+    TRACING,
+    CI,
+)
 OPTIONS_BY_NAME: dict[str, Option] = {option.name: option for option in OPTIONS}
 CHOICE_OPTIONS: tuple[Option, ...] = tuple(option for option in OPTIONS if option.choices)
 
@@ -168,6 +259,12 @@ class Answers:
     framework: str
     auth: str
     rate_limit: str
+    versioning: str
+    database: str
+    deploy: str
+    metrics: str
+    tracing: str
+    ci: str
 
     def as_data(self) -> dict[str, str]:
         """The answers as copier data (the question names are the keys)."""

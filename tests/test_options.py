@@ -127,6 +127,7 @@ def test_package_name_is_derived_like_copier_does() -> None:
 def test_answer_errors_name_each_problem() -> None:
     problems = answer_errors(
         {
+            **{option.name: option.default or "" for option in CHOICE_OPTIONS},
             "project_name": "9lives",
             "package_name": "class",
             "description": 'say "hi"',

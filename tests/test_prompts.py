@@ -40,6 +40,12 @@ def test_enter_everywhere_takes_every_default() -> None:
         "framework": "fastapi",
         "auth": "jwt",
         "rate_limit": "memory",
+        "versioning": "url",
+        "database": "sqlite",
+        "deploy": "docker",
+        "metrics": "none",
+        "tracing": "none",
+        "ci": "github",
     }
 
 
@@ -51,6 +57,12 @@ def test_typed_answers_and_a_selected_choice_are_returned() -> None:
         DOWN + ENTER,
         DOWN + ENTER,
         DOWN + DOWN + ENTER,
+        DOWN + DOWN + ENTER,
+        DOWN + ENTER,
+        DOWN + DOWN + ENTER,
+        DOWN + ENTER,
+        DOWN + ENTER,
+        DOWN + ENTER,
     ]
 
     answers = answer(keys)
@@ -61,6 +73,12 @@ def test_typed_answers_and_a_selected_choice_are_returned() -> None:
     assert answers["framework"] == "flask"
     assert answers["auth"] == "oidc"
     assert answers["rate_limit"] == "none"
+    assert answers["versioning"] == "query"
+    assert answers["database"] == "postgresql"
+    assert answers["deploy"] == "kubernetes"
+    assert answers["metrics"] == "prometheus"
+    assert answers["tracing"] == "otlp"
+    assert answers["ci"] == "gitlab"
 
 
 def test_an_invalid_answer_is_asked_again() -> None:
@@ -148,6 +166,18 @@ def test_apigen_new_in_a_terminal_asks_and_generates(tmux: str, tmp_path: Path) 
     shown = wait_for(tmux, "Rate limiting")
     assert "Redis" in shown
     send(tmux, "Down", "Enter")
+    shown = wait_for(tmux, "API versioning")
+    assert "Accept: application/vnd" in shown
+    send(tmux, "Down", "Enter")
+    shown = wait_for(tmux, "Database")
+    assert "PostgreSQL" in shown
+    send(tmux, "Enter")
+    shown = wait_for(tmux, "Deployment")
+    assert "Kubernetes" in shown
+    send(tmux, "Down", "Enter")
+    for question in ("Metrics", "Tracing", "Continuous integration"):
+        wait_for(tmux, question)
+        send(tmux, "Enter")
 
     wait_for(tmux, "Next steps", timeout=60)
 
@@ -155,3 +185,5 @@ def test_apigen_new_in_a_terminal_asks_and_generates(tmux: str, tmp_path: Path) 
     assert answers["framework"] == "flask"
     assert answers["project_name"] == "shop"
     assert (answers["auth"], answers["rate_limit"]) == ("jwt", "redis")
+    assert (answers["versioning"], answers["database"]) == ("header", "sqlite")
+    assert (answers["deploy"], answers["metrics"], answers["ci"]) == ("compose", "none", "github")

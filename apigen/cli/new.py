@@ -13,11 +13,17 @@ from apigen import console
 from apigen.errors import UsageError
 from apigen.options import (
     AUTH,
+    CI,
+    DATABASE,
+    DEPLOY,
     DESCRIPTION,
     FRAMEWORK,
+    METRICS,
     PACKAGE_NAME,
     PROJECT_NAME,
     RATE_LIMIT,
+    TRACING,
+    VERSIONING,
     Answers,
     Option,
 )
@@ -27,6 +33,12 @@ BEHAVIOUR = "Behaviour"
 Framework = enum.Enum("Framework", {value: value for value in FRAMEWORK.values}, type=str)  # type: ignore[misc]
 Auth = enum.Enum("Auth", {value: value for value in AUTH.values}, type=str)  # type: ignore[misc]
 RateLimit = enum.Enum("RateLimit", {value: value for value in RATE_LIMIT.values}, type=str)  # type: ignore[misc]
+Versioning = enum.Enum("Versioning", {value: value for value in VERSIONING.values}, type=str)  # type: ignore[misc]
+Database = enum.Enum("Database", {value: value for value in DATABASE.values}, type=str)  # type: ignore[misc]
+Deploy = enum.Enum("Deploy", {value: value for value in DEPLOY.values}, type=str)  # type: ignore[misc]
+Metrics = enum.Enum("Metrics", {value: value for value in METRICS.values}, type=str)  # type: ignore[misc]
+Tracing = enum.Enum("Tracing", {value: value for value in TRACING.values}, type=str)  # type: ignore[misc]
+Ci = enum.Enum("Ci", {value: value for value in CI.values}, type=str)  # type: ignore[misc]
 
 
 def _value(choice: enum.Enum | None) -> str | None:
@@ -66,6 +78,12 @@ def new(
     framework: Annotated[Framework | None, _flag(FRAMEWORK, case_sensitive=False)] = None,
     auth: Annotated[Auth | None, _flag(AUTH, case_sensitive=False)] = None,
     rate_limit: Annotated[RateLimit | None, _flag(RATE_LIMIT, case_sensitive=False)] = None,
+    versioning: Annotated[Versioning | None, _flag(VERSIONING, case_sensitive=False)] = None,
+    database: Annotated[Database | None, _flag(DATABASE, case_sensitive=False)] = None,
+    deploy: Annotated[Deploy | None, _flag(DEPLOY, case_sensitive=False)] = None,
+    metrics: Annotated[Metrics | None, _flag(METRICS, case_sensitive=False)] = None,
+    tracing: Annotated[Tracing | None, _flag(TRACING, case_sensitive=False)] = None,
+    ci: Annotated[Ci | None, _flag(CI, case_sensitive=False)] = None,
     yes: Annotated[
         bool,
         typer.Option(
@@ -121,6 +139,12 @@ def new(
         "framework": _value(framework),
         "auth": _value(auth),
         "rate_limit": _value(rate_limit),
+        "versioning": _value(versioning),
+        "database": _value(database),
+        "deploy": _value(deploy),
+        "metrics": _value(metrics),
+        "tracing": _value(tracing),
+        "ci": _value(ci),
     }
     recorded = read_answers_file(answers_file) if answers_file is not None else {}
     given = {name: flags[name] if flags[name] is not None else recorded.get(name) for name in flags}
