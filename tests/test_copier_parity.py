@@ -12,11 +12,13 @@ import pytest
 import yaml
 
 from apigen import __version__
-from apigen.options import combination_id, valid_combinations
+from apigen.options import combination_id
 from apigen.store import DEFAULT_TEMPLATE_SOURCE
 from tests.helpers import REPO_ROOT, apigen, flags_for, isolated_env, tree_files
+from tests.matrix import pairwise_combinations
 
-COMBINATIONS = list(valid_combinations())
+# Two real renders each: the pairwise cover, not the thousands of combinations.
+COMBINATIONS = pairwise_combinations()
 
 
 def comparable(project: Path) -> dict[str, object]:
