@@ -7,11 +7,14 @@ import shutil
 import socket
 import subprocess
 import sys
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from apigen.options import CHOICE_OPTIONS, combination_id
 from tests.helpers import apigen, flags_for
@@ -28,6 +31,9 @@ def complete(combination: dict[str, str]) -> dict[str, str]:
 
 
 REDIS_ADDRESS = ("127.0.0.1", 6379)
+POSTGRES_ADDRESS = ("127.0.0.1", 5432)
+# Trust authentication on this machine and in CI; each gate makes its own database here.
+POSTGRES_SERVER_URL = "postgresql+psycopg://postgres@{host}:{port}/{database}"
 
 
 def services_required() -> bool:
@@ -51,6 +57,55 @@ def require_redis() -> None:
     if services_required():
         pytest.fail(f"{message} (APIGEN_REQUIRE_SERVICES=1)")
     pytest.skip(message)
+
+
+def require_postgres() -> None:
+    """Skip the calling test when PostgreSQL does not listen, or fail where it is required."""
+    try:
+        socket.create_connection(POSTGRES_ADDRESS, timeout=2).close()
+    except OSError as exc:
+        message = f"PostgreSQL at {POSTGRES_ADDRESS[0]}:{POSTGRES_ADDRESS[1]} is needed: {exc}"
+        if services_required():
+            pytest.fail(f"{message} (APIGEN_REQUIRE_SERVICES=1)")
+        pytest.skip(message)
+
+
+def answers_of(project: Path) -> dict[str, str]:
+    """The options a generated project was made with, from its copier answers file."""
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    return {option.name: str(answers[option.name]) for option in CHOICE_OPTIONS}
+
+
+@contextmanager
+def fresh_database(project: Path, venv: Path, sqlite_file: Path) -> Iterator[str]:
+    """A DATABASE_URL nobody else uses: a new PostgreSQL database, or a new SQLite file.
+
+    PostgreSQL projects get a database of their own on the real server, dropped afterwards,
+    so parallel gates never see each other's tables.
+    """
+    if answers_of(project)["database"] != "postgresql":
+        yield f"sqlite:///{sqlite_file}"
+        return
+    require_postgres()
+    name = f"apigen_gate_{uuid.uuid4().hex[:12]}"
+    host, port = POSTGRES_ADDRESS
+    admin = POSTGRES_SERVER_URL.format(host=host, port=port, database="postgres")
+    python = str(venv / "bin" / "python")
+
+    def run_sql(statement: str) -> None:
+        script = (
+            "import sys, psycopg\n"
+            "with psycopg.connect(sys.argv[1], autocommit=True) as connection:\n"
+            "    connection.execute(sys.argv[2])\n"
+        )
+        url = admin.replace("postgresql+psycopg", "postgresql")
+        check([python, "-c", script, url, statement], cwd=project)
+
+    run_sql(f"CREATE DATABASE {name}")
+    try:
+        yield POSTGRES_SERVER_URL.format(host=host, port=port, database=name)
+    finally:
+        run_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def tool(name: str) -> str:

@@ -23,7 +23,18 @@ from typing import Any
 
 import pytest
 
-from tests.gates import check, require_redis, services_required, tool, venv_tool
+from tests.gates import (
+    POSTGRES_ADDRESS,
+    POSTGRES_SERVER_URL,
+    answers_of,
+    check,
+    fresh_database,
+    require_postgres,
+    require_redis,
+    services_required,
+    tool,
+    venv_tool,
+)
 from tests.helpers import isolated_env
 
 pytestmark = pytest.mark.gates
@@ -48,7 +59,13 @@ def test_mypy_strict(project: Path, shared_venv: Path) -> None:
 
 def test_own_tests_pass_with_the_coverage_gate(project: Path, shared_venv: Path) -> None:
     # Where apigen's run requires the services, the project's Redis tests may not skip either.
-    env = {**os.environ, "TEST_REQUIRE_SERVICES": "1"} if services_required() else None
+    env = {**os.environ, "TEST_REQUIRE_SERVICES": "1"} if services_required() else dict(os.environ)
+    if answers_of(project)["database"] == "postgresql":
+        # The project's tests make (and drop) a schema of their own in this database.
+        require_postgres()
+        env["DATABASE_URL"] = POSTGRES_SERVER_URL.format(
+            host=POSTGRES_ADDRESS[0], port=POSTGRES_ADDRESS[1], database="test"
+        )
     output = check(
         [venv_tool(shared_venv, "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--cov"],
         cwd=project,
@@ -62,11 +79,11 @@ def test_own_tests_pass_with_the_coverage_gate(project: Path, shared_venv: Path)
 def test_migrations_upgrade_and_match_the_models(
     project: Path, shared_venv: Path, tmp_path: Path
 ) -> None:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'migrate.db'}"}
     alembic = venv_tool(shared_venv, "alembic")
-
-    check([alembic, "upgrade", "head"], cwd=project, env=env)
-    output = check([alembic, "check"], cwd=project, env=env)
+    with fresh_database(project, shared_venv, tmp_path / "migrate.db") as url:
+        env = {**os.environ, "DATABASE_URL": url}
+        check([alembic, "upgrade", "head"], cwd=project, env=env)
+        output = check([alembic, "check"], cwd=project, env=env)
 
     assert "No new upgrade operations detected" in output
 
@@ -99,32 +116,33 @@ def gunicorn(project: Path, venv: Path, tmp_path: Path, **settings: str) -> Iter
     The project's own `.env` (the development key apigen wrote) is read, as it would be.
     """
     port = free_port()
-    env = {
-        **isolated_env(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        **settings,
-    }
-    check([venv_tool(venv, "alembic"), "upgrade", "head"], cwd=project, env=env)
-    process = subprocess.Popen(
-        [venv_tool(venv, "gunicorn")],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_live(url)
-        yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
+    with fresh_database(project, venv, tmp_path / "serve.db") as database_url:
+        env = {
+            **isolated_env(tmp_path),
+            "DATABASE_URL": database_url,
+            "BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": "2",
+            **settings,
+        }
+        check([venv_tool(venv, "alembic"), "upgrade", "head"], cwd=project, env=env)
+        process = subprocess.Popen(
+            [venv_tool(venv, "gunicorn")],
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        url = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            wait_until_live(url)
+            yield url
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @pytest.fixture
