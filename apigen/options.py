@@ -39,8 +39,8 @@ TAKEN_IMPORT_NAMES = frozenset({
     "alembic", "argon2", "bandit", "cryptography", "fastapi", "flask", "flask_cors", "gunicorn",
     "httpx", "httpx2", "hypothesis", "jwt", "limits", "migrations", "mypy",
     "openapi_spec_validator", "opentelemetry", "prometheus_client", "psycopg", "psycopg_pool",
-    "pydantic", "pydantic_core", "pydantic_settings", "pytest", "redis", "ruff", "schemathesis", "sqlalchemy", "starlette", "structlog", "tests",
-    "uvicorn", "uvicorn_worker", "werkzeug",
+    "pydantic", "pydantic_core", "pydantic_settings", "pytest", "redis", "ruff", "schemathesis",
+    "sqlalchemy", "starlette", "structlog", "tests", "uvicorn", "uvicorn_worker", "werkzeug",
 })  # fmt: skip
 # Spelled out rather than read from `keyword`, whose soft keywords differ between
 # Python versions: copier.yml must not depend on the Python that generated it.

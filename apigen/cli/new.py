@@ -216,10 +216,16 @@ def _generate(answers: Answers, target: Path, *, force: bool, overwrite: bool) -
         if not merge.committed:
             console.out().print("The folder was a git repository already: review and commit.")
     run = RUN_COMMANDS[answers.framework].format(package=answers.package_name)
+    database_step = (
+        ["# PostgreSQL: set DATABASE_URL in .env for your server (README: Database)"]
+        if answers.database == "postgresql"
+        else []
+    )
     steps = "\n".join(
         [
             f"cd {target}",
             "uv sync                       # install",
+            *database_step,
             "uv run alembic upgrade head   # create the database",
             f"{run}",
             "uv run pytest --cov           # test",
