@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import socket
@@ -151,9 +152,11 @@ def installed(
 
     def generate(partial: dict[str, str]) -> Path:
         combination = complete(partial)
-        name = "gate-" + combination_id(combination)
+        key = combination_id(combination)
+        # The combination names the folder; the project name must stay short and valid.
+        name = "gate-" + hashlib.sha256(key.encode()).hexdigest()[:10]
         if name not in projects:
-            workdir = tmp_path_factory.mktemp(name)
+            workdir = tmp_path_factory.mktemp(key)
             (workdir / ".home").mkdir()
             flags = flags_for(combination)
             run = apigen("new", name, *flags, "--yes", cwd=workdir)

@@ -177,6 +177,11 @@ def send(
         return error.code, error.read(), lower_keys(error.headers.items())
 
 
+def tasks_path(project: Path) -> str:
+    """The tasks' path: /api/v2/tasks with URL versioning; /api/tasks for the other modes."""
+    return "/api/v2/tasks" if answers_of(project)["versioning"] == "url" else "/api/tasks"
+
+
 def wait_until_live(url: str, timeout: float = 60) -> None:
     """Poll the liveness probe until a worker answers it."""
     deadline = time.monotonic() + timeout
@@ -209,13 +214,12 @@ def test_gunicorn_serves_users_with_real_tokens(
     project = jwt_project
     account = {"email": "ada@example.com", "password": "a long passphrase"}
     with gunicorn(project, shared_venv, tmp_path) as url:
-        registered, _, _ = send(f"{url}/api/v1/auth/register", method="POST", body=account)
-        _, tokens, headers = send(f"{url}/api/v1/auth/login", method="POST", body=account)
+        registered, _, _ = send(f"{url}/api/auth/register", method="POST", body=account)
+        _, tokens, headers = send(f"{url}/api/auth/login", method="POST", body=account)
         bearer = {"Authorization": f"Bearer {json.loads(tokens)['access_token']}"}
-        created, _, _ = send(
-            f"{url}/api/v1/tasks", method="POST", body={"title": "Ship"}, headers=bearer
-        )
-        anonymous, _, challenge = send(f"{url}/api/v1/tasks")
+        tasks = f"{url}{tasks_path(project)}"
+        created, _, _ = send(tasks, method="POST", body={"title": "Ship"}, headers=bearer)
+        anonymous, _, challenge = send(tasks)
 
     assert registered == 201
     assert headers["cache-control"] == "no-store"
@@ -233,6 +237,6 @@ def test_two_gunicorn_workers_share_one_redis_limit(
     limits = {"RATE_LIMIT_DEFAULT": "6/minute", "RATE_LIMIT_NAMESPACE": f"gate-{uuid.uuid4().hex}"}
     with gunicorn(project, shared_venv, tmp_path, **limits) as url:
         send(f"{url}/health/live")  # wait until the workers answer
-        statuses = [send(f"{url}/api/v1/tasks")[0] for _ in range(12)]
+        statuses = [send(f"{url}{tasks_path(project)}")[0] for _ in range(12)]
 
     assert statuses.count(429) == 6, statuses

@@ -335,7 +335,7 @@ REMOVALS = [
     ),
     Removal(
         "token responses never cached",
-        "src/{package}/api/v1/auth.py",
+        "src/{package}/api/auth.py",
         '    response.headers["Cache-Control"] = "no-store"\n',
         "",
         {**FASTAPI, **JWT},
@@ -356,8 +356,8 @@ REMOVALS = [
     Removal(
         "stricter limit on login",
         "src/{package}/api/app.py",
-        '"/api/v1/auth/login",',
-        '"/api/v1/auth/no-such-path",',
+        '"/api/auth/login",',
+        '"/api/auth/no-such-path",',
         {**FASTAPI, **JWT, "rate_limit": "memory"},
         tests=("tests/api/test_rate_limits.py",),
     ),
@@ -367,7 +367,8 @@ REMOVALS = [
         "src/{package}/api/v1/tasks.py",
         "bp.before_request(require_principal)\n",
         "",
-        {**FLASK, **JWT},
+        # The versioned layout (api/v1/); every versioning but "none" has it.
+        {**FLASK, **JWT, "versioning": "header"},
         tests=("tests/api/test_authorization.py",),
     ),
     Removal(
@@ -380,7 +381,7 @@ REMOVALS = [
     ),
     Removal(
         "token responses never cached",
-        "src/{package}/api/v1/auth.py",
+        "src/{package}/api/auth.py",
         'NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}',
         "NO_STORE: dict[str, str] = {}",
         {**FLASK, **JWT},
@@ -397,10 +398,22 @@ REMOVALS = [
     Removal(
         "stricter limit on login",
         "src/{package}/api/app.py",
-        '"/api/v1/auth/login",',
-        '"/api/v1/auth/no-such-path",',
+        '"/api/auth/login",',
+        '"/api/auth/no-such-path",',
         {**FLASK, **JWT, "rate_limit": "memory"},
         tests=("tests/api/test_rate_limits.py",),
+    ),
+    # --- API versions: the deprecated version announces its end ---------------------------
+    *(
+        Removal(
+            "deprecation headers of the old version",
+            "src/{package}/api/versions.py",
+            "1: Deprecation(settings.api_v1_deprecated_at, settings.api_v1_sunset_at)",
+            "",
+            {**framework, "versioning": versioning},
+            tests=("tests/api/test_versions.py",),
+        )
+        for framework, versioning in ((FASTAPI, "url"), (FLASK, "header"))
     ),
 ]
 
