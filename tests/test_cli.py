@@ -13,7 +13,7 @@ import yaml
 
 from apigen import __version__
 from apigen.options import OPTIONS
-from tests.helpers import apigen, tree_digest
+from tests.helpers import apigen, isolated_env, tree_digest
 
 
 def test_version(workdir: Path) -> None:
@@ -46,7 +46,8 @@ def test_help_groups_the_new_options_into_panels(workdir: Path) -> None:
 
 
 def test_options_lists_every_option_with_choices_and_default(workdir: Path) -> None:
-    run = apigen("options", cwd=workdir)
+    # Wide enough that no cell wraps; the table's layout is rich's business.
+    run = apigen("options", cwd=workdir, env={**isolated_env(workdir / ".home"), "COLUMNS": "250"})
 
     assert run.returncode == 0
     for option in OPTIONS:
@@ -91,6 +92,18 @@ def test_flags_set_every_answer(workdir: Path) -> None:
         "oidc",
         "--rate-limit",
         "redis",
+        "--versioning",
+        "query",
+        "--database",
+        "postgresql",
+        "--deploy",
+        "compose",
+        "--metrics",
+        "prometheus",
+        "--tracing",
+        "otlp",
+        "--ci",
+        "gitlab",
         cwd=workdir,
     )
 
@@ -100,6 +113,18 @@ def test_flags_set_every_answer(workdir: Path) -> None:
     assert answers["package_name"] == "orders"
     assert answers["description"] == "Orders for the shop."
     assert (answers["auth"], answers["rate_limit"]) == ("oidc", "redis")
+    assert (answers["versioning"], answers["database"], answers["deploy"]) == (
+        "query",
+        "postgresql",
+        "compose",
+    )
+    assert (answers["metrics"], answers["tracing"], answers["ci"]) == (
+        "prometheus",
+        "otlp",
+        "gitlab",
+    )
+    assert (workdir / "svc" / "compose.yaml").is_file()
+    assert (workdir / "svc" / ".gitlab-ci.yml").is_file()
     assert (workdir / "svc" / "src" / "orders" / "tasks" / "service.py").is_file()
 
 
