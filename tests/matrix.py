@@ -89,6 +89,17 @@ def pairwise_combinations() -> list[dict[str, str]]:
     return [dict(row) for row in _cover()]
 
 
+def value_cover() -> list[dict[str, str]]:
+    """A few gated combinations in which every value of every option appears at least once."""
+    chosen: list[dict[str, str]] = []
+    missing = {item for combination in pairwise_combinations() for item in combination.items()}
+    while missing:
+        best = max(pairwise_combinations(), key=lambda c: len(missing & c.items()))
+        chosen.append(best)
+        missing -= best.items()
+    return chosen
+
+
 if __name__ == "__main__":
     from apigen.options import combination_id
 

@@ -15,10 +15,10 @@ from apigen import __version__
 from apigen.options import combination_id
 from apigen.store import DEFAULT_TEMPLATE_SOURCE
 from tests.helpers import REPO_ROOT, apigen, flags_for, isolated_env, tree_files
-from tests.matrix import pairwise_combinations
+from tests.matrix import value_cover
 
-# Two real renders each: the pairwise cover, not the thousands of combinations.
-COMBINATIONS = pairwise_combinations()
+# Two real renders each: enough combinations for every flag value to be passed once.
+COMBINATIONS = value_cover()
 
 
 def comparable(project: Path) -> dict[str, object]:

@@ -62,7 +62,7 @@ def test_own_tests_pass_with_the_coverage_gate(project: Path, shared_venv: Path)
     env = {**os.environ, "TEST_REQUIRE_SERVICES": "1"} if services_required() else dict(os.environ)
     # Fewer generated requests per operation than the project's own default of 50: sixteen
     # projects run here, and every operation is still exercised with valid and invalid data.
-    env["CONTRACT_MAX_EXAMPLES"] = "15"
+    env["CONTRACT_MAX_EXAMPLES"] = "10"
     if answers_of(project)["database"] == "postgresql":
         # The project's tests make (and drop) a schema of their own in this database.
         require_postgres()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from apigen.options import valid_combinations
-from tests.matrix import FULLY_GATED, pairwise_combinations
+from tests.matrix import FULLY_GATED, pairwise_combinations, value_cover
 
 
 def test_every_valid_pair_of_values_is_in_a_gated_combination() -> None:
@@ -27,3 +27,9 @@ def test_every_combination_of_the_core_options_is_gated() -> None:
     valid = {tuple(c[name] for name in FULLY_GATED) for c in valid_combinations()}
 
     assert gated == valid
+
+
+def test_the_value_cover_passes_every_value_of_every_option() -> None:
+    covered = {item for combination in value_cover() for item in combination.items()}
+
+    assert covered == {item for c in valid_combinations() for item in c.items()}
