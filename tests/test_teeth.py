@@ -250,8 +250,8 @@ REMOVALS = [
     Removal(
         "refresh token used once",
         "src/{package}/auth/service.py",
-        "if stored.used_at is not None or not self._refresh_tokens.mark_used(stored, now):",
-        "if False:",
+        "if stored.used_at is None and self._refresh_tokens.mark_used(stored, now):",
+        "if True:",
         JWT,
     ),
     Removal(
