@@ -137,6 +137,16 @@ REMOVALS = [
     ),
     *(
         Removal(
+            "CORS origins compared as written, never as patterns",
+            "src/{package}/config.py",
+            'if origin != "*" and not ORIGIN.fullmatch(origin):',
+            "if False:",
+            framework,
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    *(
+        Removal(
             "request id sanitised",
             "src/{package}/request_id.py",
             "_SAFE_REQUEST_ID.fullmatch(incoming)",
