@@ -44,6 +44,7 @@ RENDERS: dict[str, dict[str, str]] = {
         "ci": "github",
     },
     "k8s-bare": {"deploy": "kubernetes", "rate_limit": "none", "auth": "none", "ci": "none"},
+    "k8s-jwt-redis": {"deploy": "kubernetes", "rate_limit": "redis", "auth": "jwt", "ci": "none"},
     "compose-sqlite": {"deploy": "compose", "rate_limit": "memory", "ci": "github"},
     "compose-postgresql": {
         "deploy": "compose",
@@ -166,6 +167,46 @@ def test_every_container_is_hardened_and_bounded(rendered: dict[str, Path], name
             assert context["capabilities"] == {"drop": ["ALL"]}, where
             for bound in ("requests", "limits"):
                 assert set(container["resources"][bound]) == {"cpu", "memory"}, where
+
+
+# Measured under gunicorn: the master process, and a worker's own memory once it has served.
+MASTER_MIB = 40
+WORKER_MIB = 128
+
+
+def mebibytes(quantity: str) -> int:
+    found = re.fullmatch(r"(\d+)(Mi|Gi)", quantity)
+    assert found, quantity
+    return int(found[1]) * (1024 if found[2] == "Gi" else 1)
+
+
+def setting_default(project: Path, name: str) -> int:
+    """The default of one setting in the project's config.py."""
+    config = (project / "src" / "deploy_check" / "config.py").read_text()
+    found = re.search(rf"^    {name}: int = Field\(default=([\d_]+)", config, re.M)
+    assert found, name
+    return int(found[1].replace("_", ""))
+
+
+@pytest.mark.parametrize("name", KUBERNETES)
+def test_the_api_memory_limit_holds_every_worker_hashing_passwords_at_once(
+    rendered: dict[str, Path], name: str
+) -> None:
+    """argon2 is the largest allocation: each worker may run ARGON2_MAX_CONCURRENT hashes of
+    ARGON2_MEMORY_KIB at the same time, and the pod must not be killed for it."""
+    project = rendered[name]
+    workers = int(manifests(project)["ConfigMap"]["data"]["WEB_CONCURRENCY"])
+    resources = api_container(project)["resources"]
+    hashing = 0.0
+    if answers_of(name)["auth"] == "jwt":
+        hashes = setting_default(project, "argon2_max_concurrent")
+        hashing = hashes * setting_default(project, "argon2_memory_kib") / 1024
+
+    worst = MASTER_MIB + workers * (WORKER_MIB + hashing)
+
+    assert mebibytes(resources["limits"]["memory"]) >= worst
+    if hashing:
+        assert mebibytes(resources["requests"]["memory"]) >= worst
 
 
 @pytest.mark.parametrize("name", KUBERNETES)

@@ -272,6 +272,13 @@ REMOVALS = [
         JWT,
     ),
     Removal(
+        "bounded concurrent password hashing",
+        "src/{package}/auth/passwords.py",
+        "self._slots = threading.BoundedSemaphore(size)",
+        "self._slots = threading.BoundedSemaphore(1_000_000)",
+        JWT,
+    ),
+    Removal(
         "production refuses a missing signing key",
         "src/{package}/config.py",
         "if self.is_production and key_missing:",
