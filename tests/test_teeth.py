@@ -327,6 +327,13 @@ REMOVALS = [
         tests=("tests/unit", "tests/api/test_shared_rate_limit.py"),
     ),
     Removal(
+        "failed logins counted per account",
+        "src/{package}/auth/service.py",
+        "            self._login_attempts.count_failure(data.email)\n",
+        "",
+        {**JWT, "rate_limit": "memory"},
+    ),
+    Removal(
         "production refuses in-memory counts across workers",
         "src/{package}/config.py",
         "and self.web_concurrency > 1",
