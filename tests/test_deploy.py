@@ -7,6 +7,7 @@ is asserted so that removing a probe, a hardening field or a service fails a tes
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -402,7 +403,7 @@ def test_compose_containers_are_hardened(rendered: dict[str, Path], name: str) -
 
 
 @pytest.mark.parametrize("name", COMPOSE)
-def test_compose_keeps_data_on_named_volumes_and_secrets_in_dotenv(
+def test_compose_keeps_data_on_named_volumes_and_settings_out_of_dotenv(
     rendered: dict[str, Path], name: str
 ) -> None:
     compose = load(rendered[name] / "compose.yaml")
@@ -410,7 +411,8 @@ def test_compose_keeps_data_on_named_volumes_and_secrets_in_dotenv(
     answers = answers_of(name)
 
     for service_name in ("api", "migrate"):
-        assert found[service_name]["env_file"] == ".env"
+        # .env is the development file; `apigen new` writes a development key into it.
+        assert found[service_name]["env_file"] == ".env.production"
         assert found[service_name]["environment"]["ENVIRONMENT"] == "production"
     url = found["api"]["environment"]["DATABASE_URL"]
     if answers["database"] == "postgresql":
@@ -426,6 +428,67 @@ def test_compose_keeps_data_on_named_volumes_and_secrets_in_dotenv(
     if answers["metrics"] == "prometheus":
         directory = found["api"]["environment"]["PROMETHEUS_MULTIPROC_DIR"]
         assert directory in found["api"]["tmpfs"]
+
+
+@pytest.mark.parametrize("name", COMPOSE)
+def test_compose_mounts_the_signing_key_as_a_secret_file(
+    rendered: dict[str, Path], name: str
+) -> None:
+    compose = load(rendered[name] / "compose.yaml")
+    found = compose["services"]
+
+    if answers_of(name)["auth"] != "jwt":
+        assert "secrets" not in compose
+        return
+    assert compose["secrets"] == {"jwt-private-key": {"file": "secrets/jwt-private-key.pem"}}
+    for service_name in ("api", "migrate"):
+        assert found[service_name]["secrets"] == ["jwt-private-key"]
+        environment = found[service_name]["environment"]
+        assert environment["JWT_PRIVATE_KEY_FILE"] == "/run/secrets/jwt-private-key"
+        assert "JWT_PRIVATE_KEY" not in environment
+
+
+def ignored(project: Path, ignore_file: str, path: str) -> bool:
+    """Whether `.gitignore` or `.dockerignore` leaves the top-level `path` out (last match wins)."""
+    matched = False
+    for line in (project / ignore_file).read_text().splitlines():
+        pattern = line.strip()
+        if pattern.startswith("#"):
+            continue
+        if pattern and fnmatch.fnmatch(path, pattern.removeprefix("!").rstrip("/")):
+            matched = not pattern.startswith("!")
+    return matched
+
+
+@pytest.mark.parametrize("name", RENDERS)
+@pytest.mark.parametrize("ignore_file", [".gitignore", ".dockerignore"])
+def test_development_settings_and_secrets_reach_neither_git_nor_the_image(
+    rendered: dict[str, Path], name: str, ignore_file: str
+) -> None:
+    project = rendered[name]
+
+    for path in (".env", ".env.production", "secrets"):
+        assert ignored(project, ignore_file, path), path
+    assert not ignored(project, ".gitignore", ".env.example")
+
+
+@pytest.mark.parametrize("name", RENDERS)
+def test_the_image_copies_named_files_only(rendered: dict[str, Path], name: str) -> None:
+    """No `COPY . .`: whatever the build context holds, only these reach the image."""
+    dockerfile = (rendered[name] / "Dockerfile").read_text()
+    copied = re.findall(r"^COPY (?!--from)(.+) \S+$", dockerfile, re.M)
+
+    sources = {source for line in copied for source in line.split()}
+    assert sources
+    assert sources <= {
+        "pyproject.toml",
+        "uv.lock",
+        "README.md",
+        "src",
+        "gunicorn.conf.py",
+        "alembic.ini",
+        "migrations",
+    }
 
 
 # --- CI ---------------------------------------------------------------------

@@ -279,6 +279,13 @@ REMOVALS = [
         JWT,
     ),
     Removal(
+        "one signing key, from one place",
+        "src/{package}/config.py",
+        "if self.jwt_private_key is not None and self.jwt_private_key_file is not None:",
+        "if False:",
+        JWT,
+    ),
+    Removal(
         "production refuses a missing signing key",
         "src/{package}/config.py",
         "if self.is_production and key_missing:",
