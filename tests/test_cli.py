@@ -45,6 +45,33 @@ def test_help_groups_the_new_options_into_panels(workdir: Path) -> None:
         assert f"─ {panel} " in run.stdout
 
 
+def help_words(text: str) -> str:
+    """Help text without its boxes, each run of whitespace one space: what a reader reads."""
+    return " ".join(text.translate(str.maketrans("", "", "│╭╮╰╯─")).split())
+
+
+@pytest.mark.parametrize("columns", ["60", "200"], ids=["narrow", "wide"])
+def test_new_help_shows_every_default_and_no_type_on_flags(workdir: Path, columns: str) -> None:
+    env = {**isolated_env(workdir / ".home"), "COLUMNS": columns}
+
+    run = apigen("new", "--help", cwd=workdir, env=env)
+
+    assert run.returncode == 0
+    assert max(len(line) for line in run.stdout.splitlines()) <= int(columns)
+    assert "…" not in run.stdout  # nothing cropped
+    assert "<bool>" not in run.stdout  # a flag takes no value
+    words = help_words(run.stdout)
+    for option in OPTIONS:
+        assert option.flag in words
+        if option.default is not None:
+            assert f"[default: {option.default}]" in words
+    assert "[default: (the destination's folder name, or my-api)]" in words
+    assert "[default: (derived from --name)]" in words
+    for flag in ("--yes", "--dry-run", "--force", "--overwrite"):
+        row = next(line for line in run.stdout.splitlines() if f" {flag} " in line)
+        assert "<" not in row
+
+
 def test_options_lists_every_option_with_choices_and_default(workdir: Path) -> None:
     # Wide enough that no cell wraps; the table's layout is rich's business.
     run = apigen("options", cwd=workdir, env={**isolated_env(workdir / ".home"), "COLUMNS": "250"})
@@ -128,6 +155,14 @@ def test_flags_set_every_answer(workdir: Path) -> None:
     assert (workdir / "svc" / "src" / "orders" / "tasks" / "service.py").is_file()
 
 
+def test_choice_flags_ignore_case(workdir: Path) -> None:
+    run = apigen("new", "svc", "--framework", "Flask", "--ci", "GITLAB", "--yes", cwd=workdir)
+
+    assert run.returncode == 0, run.stderr
+    answers = yaml.safe_load((workdir / "svc" / ".copier-answers.yml").read_text())
+    assert (answers["framework"], answers["ci"]) == ("flask", "gitlab")
+
+
 def test_without_destination_the_folder_is_named_after_the_project(workdir: Path) -> None:
     run = apigen("new", "--name", "My Project", "--yes", cwd=workdir)
 
@@ -141,6 +176,18 @@ def test_next_steps_name_the_run_and_test_commands(workdir: Path) -> None:
     assert "cd demo" in run.stdout
     assert "uv run uvicorn demo.api.app:create_app --factory" in run.stdout
     assert "uv run pytest" in run.stdout
+
+
+def test_a_destination_is_shown_as_typed_and_quoted_for_the_shell(workdir: Path) -> None:
+    # Brackets are rich markup, a space splits a shell word: neither may change the path.
+    run = apigen("new", "shop [v2]", "--name", "shop", "--yes", cwd=workdir)
+
+    assert run.returncode == 0, run.stderr
+    assert "in shop [v2]" in run.stderr
+    assert "cd 'shop [v2]'" in run.stdout
+    preview = apigen("new", "other [v2]", "--name", "shop", "--yes", "--dry-run", cwd=workdir)
+    assert preview.stdout.startswith("other [v2]/\n")
+    assert "written to other [v2];" in preview.stdout
 
 
 @pytest.mark.parametrize("framework", ["fastapi", "flask"])
@@ -189,9 +236,9 @@ def test_missing_answers_without_a_terminal_name_the_flags(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["new", "demo", "-y", "--framework", "django"], "--framework"),
-        (["new", "demo", "-y", "--auth", "basic"], "--auth"),
-        (["new", "demo", "-y", "--rate-limit", "memcached"], "--rate-limit"),
+        (["new", "demo", "-y", "--framework", "django"], "unknown framework 'django'"),
+        (["new", "demo", "-y", "--auth", "basic"], "unknown auth 'basic'"),
+        (["new", "demo", "-y", "--rate-limit", "memcached"], "unknown rate limit 'memcached'"),
         (["new", "demo", "-y", "--package", "jwt"], "the 'jwt' package the project uses"),
         (["new", "demo", "-y", "--name", "9lives"], "must start with an ASCII letter"),
         (["new", "demo", "-y", "--package", "class"], "is a Python keyword"),

@@ -312,6 +312,7 @@ def test_data_changes_an_answer_and_keeps_the_edits(releases: Releases, project:
     [
         ("framework", "KEY=VALUE"),
         ("colour=blue", "unknown option"),
+        ("framework=django", "unknown framework 'django' (choose fastapi or flask)"),
         ("package_name=class", "keyword"),
     ],
 )
