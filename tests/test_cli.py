@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -13,7 +15,7 @@ import yaml
 
 from apigen import __version__
 from apigen.options import OPTIONS
-from tests.helpers import apigen, isolated_env, tree_digest
+from tests.helpers import REPO_ROOT, apigen, isolated_env, tree_digest
 
 
 def test_version(workdir: Path) -> None:
@@ -80,6 +82,23 @@ def test_options_lists_every_option_with_choices_and_default(workdir: Path) -> N
     for option in OPTIONS:
         assert option.flag in run.stdout
         assert ", ".join(option.values) in run.stdout
+
+
+def test_the_quick_start_generates_outside_the_checkout(tmp_path: Path) -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    block = readme.split("## Quick start", 1)[1].split("```console\n", 1)[1].split("```", 1)[0]
+    commands = [part.strip() for line in block.splitlines() for part in line.split("&&")]
+    command = next(part for part in commands if part.startswith("apigen new "))
+    destination = shlex.split(command)[2].replace("~", str(tmp_path), 1)
+    written = (REPO_ROOT / destination).resolve()
+    assert not written.is_relative_to(REPO_ROOT), f"{command!r} writes into the checkout"
+    env = isolated_env(tmp_path)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # apigen itself
+
+    done = subprocess.run(["bash", "-c", command], cwd=REPO_ROOT, env=env, capture_output=True)
+
+    assert done.returncode == 0, done.stderr
+    assert (written / ".copier-answers.yml").is_file()
 
 
 def test_yes_generates_a_git_repository_with_one_commit_without_a_git_identity(
