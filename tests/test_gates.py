@@ -291,7 +291,7 @@ def test_in_memory_limits_last_past_what_used_to_recycle_the_worker(
 ) -> None:
     """The shipped max_requests (1000 + up to 100) restarted the worker and its counts."""
     tasks = tasks_path(memory_project)
-    with gunicorn(memory_project, shared_venv, tmp_path, RATE_LIMIT_DEFAULT="3/minute") as url:
+    with gunicorn(memory_project, shared_venv, tmp_path, RATE_LIMIT_DEFAULT="3/hour") as url:
         spent = [send(f"{url}{tasks}")[0] for _ in range(3)]
         probes = [send(f"{url}/health/live")[0] for _ in range(1200)]
         after, _, _ = send(f"{url}{tasks}")
