@@ -208,9 +208,7 @@ def _one_per_framework(**values: str) -> list[Any]:
     """For each framework, the first gated combination with these values (SQLite first)."""
     chosen = []
     for framework in ("fastapi", "flask"):
-        matching = [
-            c for c in GATED if {**values, "framework": framework}.items() <= c.items()
-        ]
+        matching = [c for c in GATED if {**values, "framework": framework}.items() <= c.items()]
         matching.sort(key=lambda c: c["database"] != "sqlite")
         chosen.append(matching[0])
     return [pytest.param(c, marks=on_one_worker(c), id=combination_id(c)) for c in chosen]

@@ -139,6 +139,7 @@ def gunicorn(project: Path, venv: Path, tmp_path: Path, **settings: str) -> Iter
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -149,7 +150,7 @@ def gunicorn(project: Path, venv: Path, tmp_path: Path, **settings: str) -> Iter
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
 
 
@@ -272,18 +273,24 @@ def test_in_memory_limits_refuse_what_would_count_them_apart(
         "DATABASE_URL": f"sqlite:///{tmp_path / 'refused.db'}",
         **settings,
     }
-    done = subprocess.run(
+    process = subprocess.Popen(
         [venv_tool(shared_venv, "gunicorn")],
         cwd=memory_project,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=60,
-        check=False,
+        start_new_session=True,
     )
+    try:
+        _, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        # It started: stop the master and its workers together.
+        os.killpg(process.pid, signal.SIGKILL)
+        _, stderr = process.communicate()
 
-    assert done.returncode == 1, done.stderr
-    assert "rate limits are counted in the worker's memory" in done.stderr
+    assert process.returncode == 1, stderr
+    assert "rate limits are counted in the worker's memory" in stderr
 
 
 def test_in_memory_limits_last_past_what_used_to_recycle_the_worker(

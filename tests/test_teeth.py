@@ -416,7 +416,7 @@ REMOVALS = [
         )
         for framework, old, new in (
             (FASTAPI, "self.transport.close()\n\n    def send_400", "pass\n\n    def send_400"),
-            (FLASK, "            self.drop(conn)\n\n    def handle_error", "            pass\n\n    def handle_error"),
+            (FLASK, "self.drop(conn)\n\n    def handle_error", "pass\n\n    def handle_error"),
         )
     ),
     Removal(
