@@ -7,6 +7,7 @@ is asserted so that removing a probe, a hardening field or a service fails a tes
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -242,8 +243,10 @@ def test_the_config_map_holds_the_production_settings(rendered: dict[str, Path],
     assert config["ENVIRONMENT"] == "production"
     assert all(isinstance(value, str) for value in config.values())
     if answers["rate_limit"] == "memory":
-        # Counts in memory are per process: the settings refuse more than one worker.
+        # Counts in memory are per process: gunicorn.conf.py refuses more than one worker.
         assert config["WEB_CONCURRENCY"] == "1"
+    # Behind the ingress controller every client would otherwise share its address.
+    assert trusted_networks(config["FORWARDED_ALLOW_IPS"])
     if answers["auth"] == "jwt":
         assert config["JWT_PRIVATE_KEY_FILE"].startswith("/run/secrets/jwt/")
     if answers["auth"] == "oidc":
@@ -358,6 +361,20 @@ def test_compose_containers_are_hardened(rendered: dict[str, Path], name: str) -
         assert "no-new-privileges:true" in service["security_opt"], service_name
         assert not service.get("privileged", False), service_name
         assert TMP in service["tmpfs"] or service_name == "redis", service_name
+
+
+def trusted_networks(value: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """FORWARDED_ALLOW_IPS as the networks it names; a typo or `*` fails here."""
+    return [ipaddress.ip_network(network) for network in value.split(",")]
+
+
+@pytest.mark.parametrize("name", COMPOSE)
+def test_compose_names_the_proxies_whose_forwarded_for_counts(
+    rendered: dict[str, Path], name: str
+) -> None:
+    environment = services(rendered[name])["api"]["environment"]
+
+    assert trusted_networks(environment["FORWARDED_ALLOW_IPS"])
 
 
 @pytest.mark.parametrize("name", COMPOSE)
