@@ -124,6 +124,8 @@ def gunicorn(project: Path, venv: Path, tmp_path: Path, **settings: str) -> Iter
             **isolated_env(tmp_path),
             "DATABASE_URL": database_url,
             "BIND": f"127.0.0.1:{port}",
+            # Projects with Prometheus metrics serve them on a port of their own.
+            "METRICS_PORT": str(free_port()),
             "WEB_CONCURRENCY": "2",
             **settings,
         }
@@ -243,3 +245,35 @@ def test_two_gunicorn_workers_share_one_redis_limit(
         statuses = [send(f"{url}{tasks_path(project)}")[0] for _ in range(12)]
 
     assert statuses.count(429) == 6, statuses
+
+
+def requests_counted(metrics_url: str, route: str) -> float:
+    """The 200s of GET `route` that a scrape of the metrics port adds up over every worker."""
+    with urllib.request.urlopen(f"{metrics_url}/metrics", timeout=10) as response:  # noqa: S310
+        exposition = response.read().decode()
+    labels = f'method="GET",route="{route}",status="200"'
+    found = re.search(rf"^http_requests_total{{{labels}}} (\S+)$", exposition, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
+def test_gunicorn_serves_the_metrics_on_their_own_port_only(
+    metrics_project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """The API's port answers 404 for /metrics; the master's port serves the workers' counts."""
+    metrics_port = free_port()
+    metrics_url = f"http://127.0.0.1:{metrics_port}"
+    with gunicorn(metrics_project, shared_venv, tmp_path, METRICS_PORT=str(metrics_port)) as url:
+        before = requests_counted(metrics_url, "/health/live")
+        statuses = [send(f"{url}/health/live")[0] for _ in range(6)]
+        public_status, public_body, _ = send(f"{url}/metrics")
+        # A worker counts a request once its response is sent: give the last one a moment.
+        deadline = time.monotonic() + 5
+        while (after := requests_counted(metrics_url, "/health/live")) < before + 6:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+
+    assert statuses == [200] * 6
+    assert public_status == 404
+    assert b"http_requests_total" not in public_body
+    assert after >= before + 6
