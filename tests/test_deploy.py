@@ -8,7 +8,6 @@ is asserted so that removing a probe, a hardening field or a service fails a tes
 from __future__ import annotations
 
 import re
-import runpy
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ import pytest
 import yaml
 
 from apigen.options import CHOICE_OPTIONS
+from tests.fast_render import render
 from tests.gates import check, tool
 
 # The oldest Kubernetes release still in wide support; newer ones accept these manifests too.
@@ -432,7 +432,7 @@ def test_compose_publishes_the_api_and_never_the_metrics_port(
     assert not any("9464" in port for port in published)
 
 
-# --- The image and the server's address ---------------------------------------
+# --- The image ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", list(RENDERS))
@@ -450,35 +450,21 @@ def test_the_image_runs_in_production_and_checks_the_port_bind_names(
     assert ":8000" not in healthcheck
 
 
-@pytest.mark.parametrize(
-    ("environment", "expected"),
-    [({}, "127.0.0.1:8000"), ({"ENVIRONMENT": "production"}, "0.0.0.0:8000")],
-    ids=["development", "production"],
-)
-def test_gunicorn_listens_on_every_interface_only_in_production(
-    rendered: dict[str, Path],
-    monkeypatch: pytest.MonkeyPatch,
-    environment: dict[str, str],
-    expected: str,
-) -> None:
-    for variable in ("ENVIRONMENT", "BIND"):
-        monkeypatch.delenv(variable, raising=False)
-    for variable, value in environment.items():
-        monkeypatch.setenv(variable, value)
+# --- The development server -----------------------------------------------------
 
-    for name, project in rendered.items():
-        assert runpy.run_path(str(project / "gunicorn.conf.py"))["bind"] == expected, name
+# What keeps each framework's reloader off the libraries in .venv (thousands of files).
+SOURCE_ONLY = {"fastapi": "--reload --reload-dir src", "flask": "--exclude-patterns '*/.venv/*'"}
 
 
-def test_bind_chooses_gunicorns_address_in_every_environment(
-    rendered: dict[str, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ENVIRONMENT", "production")
-    monkeypatch.setenv("BIND", "127.0.0.1:9000")
+@pytest.mark.parametrize("framework", sorted(SOURCE_ONLY))
+def test_the_readmes_development_server_watches_the_projects_own_files(framework: str) -> None:
+    names = {"project_name": "Dev Server", "package_name": "dev_server", "description": "A."}
+    readme = render({**names, **DEFAULTS, "framework": framework})["README.md"]
+    [command] = [
+        line for line in readme.splitlines() if line.startswith(("uv run uvicorn", "uv run flask"))
+    ]
 
-    config = runpy.run_path(str(rendered["docker"] / "gunicorn.conf.py"))
-
-    assert config["bind"] == "127.0.0.1:9000"
+    assert SOURCE_ONLY[framework] in command
 
 
 # --- One Python version -------------------------------------------------------

@@ -188,6 +188,17 @@ REMOVALS = [
         )
         for framework in (FASTAPI, FLASK)
     ),
+    *(
+        Removal(
+            "the server answers this machine only outside production",
+            "gunicorn.conf.py",
+            '"0.0.0.0" if os.environ.get("ENVIRONMENT") == "production" else "127.0.0.1"',
+            '"0.0.0.0"',
+            framework,
+            tests=("tests/unit/test_gunicorn_config.py",),
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
     Removal(
         "no local variables in logged tracebacks",
         "src/{package}/logs.py",
