@@ -196,6 +196,14 @@ def jwt_project(
     return installed(request.param)
 
 
+@pytest.fixture(scope="module", params=_gated_where(metrics="prometheus"))
+def metrics_project(
+    request: pytest.FixtureRequest, installed: Callable[[dict[str, str]], Path]
+) -> Path:
+    """Each gated project that counts its requests for Prometheus."""
+    return installed(request.param)
+
+
 @pytest.fixture(scope="module", params=_gated_where(rate_limit="redis"))
 def redis_project(
     request: pytest.FixtureRequest, installed: Callable[[dict[str, str]], Path]

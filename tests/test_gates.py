@@ -127,6 +127,8 @@ def gunicorn(project: Path, venv: Path, tmp_path: Path, **settings: str) -> Iter
             **isolated_env(tmp_path),
             "DATABASE_URL": database_url,
             "BIND": f"127.0.0.1:{port}",
+            # Projects with Prometheus metrics serve them on a port of their own.
+            "METRICS_PORT": str(free_port()),
             "WEB_CONCURRENCY": workers,
             **settings,
         }

@@ -54,7 +54,7 @@ REMOVALS = [
     Removal(
         "security headers",
         "src/{package}/api/app.py",
-        "            Middleware(SecurityHeadersMiddleware, docs_path=docs_url),\n",
+        "            Middleware(SecurityHeadersMiddleware),\n",
         "",
         FASTAPI,
         tests=("tests/api/test_security_headers.py",),
@@ -164,6 +164,38 @@ REMOVALS = [
             "model_config = ConfigDict(str_strip_whitespace=True)",
             framework,
             tests=("tests/api/test_tasks.py",),
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    *(
+        Removal(
+            "docs off in production",
+            "src/{package}/config.py",
+            'data["environment"] is not Environment.PRODUCTION',
+            "True",
+            framework,
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    *(
+        Removal(
+            "Swagger UI integrity-checked",
+            "src/{package}/swagger_ui.py",
+            'integrity="{SCRIPT_INTEGRITY}" crossorigin="anonymous"',
+            "",
+            framework,
+            tests=("tests/api/test_docs.py",),
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    *(
+        Removal(
+            "the server answers this machine only outside production",
+            "gunicorn.conf.py",
+            '"0.0.0.0" if os.environ.get("ENVIRONMENT") == "production" else "127.0.0.1"',
+            '"0.0.0.0"',
+            framework,
+            tests=("tests/unit/test_gunicorn_config.py",),
         )
         for framework in (FASTAPI, FLASK)
     ),
