@@ -115,6 +115,16 @@ def _unused_definitions(files: dict[str, str]) -> list[str]:
     ]
 
 
+def _unchecked_by_mypy(files: dict[str, str]) -> list[str]:
+    """Python files outside mypy's `files`: `mypy` (the README's command) and `mypy .` differ."""
+    checked = tomllib.loads(files["pyproject.toml"])["tool"]["mypy"]["files"]
+    return [
+        f"{path}: not in mypy's files"
+        for path in files
+        if path.endswith(".py") and not any(path == f or path.startswith(f"{f}/") for f in checked)
+    ]
+
+
 def _allowed_imports(files: dict[str, str]) -> set[str]:
     pyproject = tomllib.loads(files["pyproject.toml"])
     declared = [*pyproject["project"]["dependencies"], *pyproject["dependency-groups"]["dev"]]
@@ -127,7 +137,7 @@ def _allowed_imports(files: dict[str, str]) -> set[str]:
 
 def problems_of(files: dict[str, str]) -> list[str]:
     """Everything wrong with one rendered project that needs no tool to find."""
-    problems: list[str] = _unused_definitions(files)
+    problems = [*_unused_definitions(files), *_unchecked_by_mypy(files)]
     allowed = _allowed_imports(files)
     for path, text in files.items():
         name = path.rsplit("/", 1)[-1]
