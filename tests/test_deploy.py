@@ -476,12 +476,16 @@ SOURCE_ONLY = {"fastapi": "--reload --reload-dir src", "flask": "--exclude-patte
 @pytest.mark.parametrize("framework", sorted(SOURCE_ONLY))
 def test_the_readmes_development_server_watches_the_projects_own_files(framework: str) -> None:
     names = {"project_name": "Dev Server", "package_name": "dev_server", "description": "A."}
-    readme = render({**names, **DEFAULTS, "framework": framework})["README.md"]
+    files = render({**names, **DEFAULTS, "framework": framework})
+    # `make dev` runs the development server; the README says what it runs.
     [command] = [
-        line for line in readme.splitlines() if line.startswith(("uv run uvicorn", "uv run flask"))
+        line.strip()
+        for line in files["Makefile"].splitlines()
+        if line.strip().startswith(("uv run uvicorn", "uv run flask"))
     ]
 
     assert SOURCE_ONLY[framework] in command
+    assert command.replace("$(PORT)", "8000") in files["README.md"]
 
 
 # --- One Python version -------------------------------------------------------

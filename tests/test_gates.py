@@ -117,6 +117,7 @@ def gunicorn(project: Path, venv: Path, tmp_path: Path, **settings: str) -> Iter
     """The README's production command, `gunicorn`, started for real on a free port.
 
     The project's own `.env` (the development key apigen wrote) is read, as it would be.
+    What the server prints, on stdout and stderr, lands in `tmp_path / "gunicorn.log"`.
     """
     port = free_port()
     # Counts kept in memory need one worker (gunicorn.conf.py refuses more); the others run
@@ -399,3 +400,36 @@ def test_forwarded_for_counts_only_from_the_trusted_proxies(
     assert from_a_client[-1] == 429
     assert 429 not in through_the_proxy
     assert one_client_through_it[-1] == 429
+
+
+def production_settings(project: Path) -> dict[str, str]:
+    """What `ENVIRONMENT=production` needs on top of the project's `.env`, for any combination."""
+    answers = answers_of(project)
+    settings = {"ENVIRONMENT": "production", "RATE_LIMIT_NAMESPACE": f"gate-{uuid.uuid4().hex}"}
+    if answers["rate_limit"] == "memory":
+        settings["WEB_CONCURRENCY"] = "1"  # production refuses per-process counts otherwise
+    if answers["auth"] == "oidc":
+        settings.update(
+            OIDC_ISSUER="https://login.example.com",
+            OIDC_AUDIENCE="gate",
+            OIDC_JWKS_URL="https://login.example.com/certs",
+        )
+    return settings
+
+
+def test_in_production_every_line_is_json_and_each_request_is_logged_once(
+    project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """gunicorn's own lines, the workers' and the application's: one pipeline, one format."""
+    paths = ["/health/live", "/health/ready", tasks_path(project), "/no/such/path"]
+    with gunicorn(project, shared_venv, tmp_path, **production_settings(project)) as url:
+        request_ids = [send(f"{url}{path}")[2]["x-request-id"] for path in paths]
+    # After the server stopped: its shutdown lines are checked too.
+    lines = (tmp_path / "gunicorn.log").read_text().splitlines()
+
+    records = [json.loads(line) for line in lines]  # any line that is not JSON fails here
+    for request_id in request_ids:
+        [record] = [r for r in records if r.get("request_id") == request_id]
+        assert record["event"] == "request_completed"
+    assert {"gunicorn.error"} <= {record.get("logger") for record in records}
+    assert not [r for r in records if str(r.get("logger")).endswith(".access")]

@@ -205,6 +205,19 @@ REMOVALS = [
         "show_locals=False",
         "show_locals=True",
     ),
+    Removal(
+        "no local variables in console tracebacks",
+        "src/{package}/logs.py",
+        "exception_formatter=structlog.dev.plain_traceback",
+        "exception_formatter=structlog.dev.RichTracebackFormatter(show_locals=True)",
+    ),
+    Removal(
+        "no statement values in logs and errors",
+        "src/{package}/database.py",
+        "hide_parameters=True",
+        "hide_parameters=False",
+        {"database": "sqlite"},
+    ),
     # --- token verification (framework-free: the unit tests prove it once) ----------------
     Removal(
         "signature check",
