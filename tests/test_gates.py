@@ -322,6 +322,7 @@ def test_gunicorn_answers_valid_tokens_while_the_identity_provider_is_slow(
 
     assert warm == 200
     assert {status for status, _ in valid_answers} == {200}
-    assert max(seconds for _, seconds in valid_answers) < 2, valid_answers
+    # Waiting for the fetch would take its whole timeout, 5 seconds.
+    assert max(seconds for _, seconds in valid_answers) < 3, valid_answers
     assert {status for status, _ in made_up_answers} == {401}
     assert fetches == 1
