@@ -204,6 +204,14 @@ def metrics_project(
     return installed(request.param)
 
 
+@pytest.fixture(scope="module", params=_gated_where(auth="oidc"))
+def oidc_project(
+    request: pytest.FixtureRequest, installed: Callable[[dict[str, str]], Path]
+) -> Path:
+    """Each gated project that verifies the tokens of an identity provider."""
+    return installed(request.param)
+
+
 @pytest.fixture(scope="module", params=_gated_where(rate_limit="redis"))
 def redis_project(
     request: pytest.FixtureRequest, installed: Callable[[dict[str, str]], Path]

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from tests.gates import (
     tool,
     venv_tool,
 )
-from tests.helpers import isolated_env
+from tests.helpers import REPO_ROOT, isolated_env
 
 pytestmark = pytest.mark.gates
 
@@ -433,3 +434,85 @@ def test_in_production_every_line_is_json_and_each_request_is_logged_once(
         assert record["event"] == "request_completed"
     assert {"gunicorn.error"} <= {record.get("logger") for record in records}
     assert not [r for r in records if str(r.get("logger")).endswith(".access")]
+
+
+@contextmanager
+def identity_provider(project: Path, venv: Path) -> Iterator[tuple[dict[str, Any], Any]]:
+    """The project's stand-in identity provider in a process of its own, with its tokens.
+
+    Yields what it printed when it started, and a function that sends it one command
+    (`slow`, `fast`) and returns the number of JWKS requests it has answered so far.
+    """
+    process = subprocess.Popen(
+        [venv_tool(venv, "python"), str(REPO_ROOT / "tests" / "identity_provider_process.py")],
+        cwd=project,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    stdin, stdout = process.stdin, process.stdout
+    assert stdin is not None
+    assert stdout is not None
+
+    def command(line: str) -> int:
+        stdin.write(f"{line}\n")
+        stdin.flush()
+        return int(stdout.readline())
+
+    try:
+        yield json.loads(stdout.readline()), command
+    finally:
+        stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def timed_get(url: str, token: str) -> tuple[int, float]:
+    start = time.monotonic()
+    status, _, _ = send(url, headers={"Authorization": f"Bearer {token}"})
+    return status, time.monotonic() - start
+
+
+def test_gunicorn_answers_valid_tokens_while_the_identity_provider_is_slow(
+    oidc_project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """Tokens with made-up key ids make the API ask a provider that does not answer.
+
+    Valid tokens are still verified at once, in the worker's threads (FastAPI's pool for
+    sync dependencies, Flask's gthread), and the provider is asked once.
+    """
+    project = oidc_project
+    with identity_provider(project, shared_venv) as (provider, command):
+        settings = {name: provider[name] for name in provider if name.startswith("OIDC_")}
+        with gunicorn(
+            project,
+            shared_venv,
+            tmp_path,
+            # One worker: each has its own key cache, and this one must hold the keys.
+            WEB_CONCURRENCY="1",
+            # Plain http on 127.0.0.1 is accepted outside production only.
+            ENVIRONMENT="development",
+            OIDC_JWKS_MIN_REFRESH_SECONDS="1",
+            RATE_LIMIT_NAMESPACE=f"gate-{uuid.uuid4().hex}",
+            **settings,
+        ) as url:
+            tasks = f"{url}{tasks_path(project)}"
+            warm, _ = timed_get(tasks, provider["valid"][0])
+            time.sleep(1.5)  # past the minimum interval: a made-up kid may fetch again
+            before = command("slow")
+            with ThreadPoolExecutor(max_workers=32) as pool:
+                made_up = [pool.submit(timed_get, tasks, t) for t in provider["made_up_kid"]]
+                time.sleep(0.5)
+                valid = [pool.submit(timed_get, tasks, t) for t in provider["valid"]]
+                valid_answers = [future.result() for future in valid]
+                fetches = command("fast") - before
+                made_up_answers = [future.result() for future in made_up]
+
+    assert warm == 200
+    assert {status for status, _ in valid_answers} == {200}
+    # Waiting for the fetch would take its whole timeout, 5 seconds.
+    assert max(seconds for _, seconds in valid_answers) < 3, valid_answers
+    assert {status for status, _ in made_up_answers} == {401}
+    assert fetches == 1

@@ -47,6 +47,8 @@ FLASK = {"framework": "flask"}
 JWT = {"auth": "jwt"}
 OIDC = {"auth": "oidc"}
 CLAIMS = "src/{package}/auth/claims.py"
+JWKS = "src/{package}/auth/jwks.py"
+OIDC_VERIFIER = "src/{package}/auth/oidc.py"
 REQUIRE = 'options={"require": REQUIRED_CLAIMS},'
 
 REMOVALS = [
@@ -265,10 +267,94 @@ REMOVALS = [
     ),
     Removal(
         "JWKS refetches spaced out",
-        "src/{package}/auth/jwks.py",
-        "if wanted and self._may_fetch():",
-        "if wanted:",
+        JWKS,
+        "if attempted_at is not None and now - attempted_at < self._min_refresh_seconds:",
+        "if False:",
         OIDC,
+    ),
+    Removal(
+        "one JWKS fetch at a time",
+        JWKS,
+        "            if self._in_flight is not None:\n                return self._in_flight\n",
+        "",
+        OIDC,
+    ),
+    Removal(
+        "cached keys answer while the key set is refetched",
+        JWKS,
+        "            if self._is_stale():\n                self._start_fetch()\n",
+        "            if self._is_stale() and (fetch := self._start_fetch()):\n"
+        "                fetch.wait(self._timeout)\n",
+        OIDC,
+    ),
+    Removal(
+        "one request at a time waits for a new key",
+        JWKS,
+        "        if self._fetched_at is None:\n            fetch.wait(self._timeout)\n",
+        "        if True:\n            fetch.wait(self._timeout)\n",
+        OIDC,
+    ),
+    Removal(
+        "a JWKS fetch has a deadline",
+        JWKS,
+        "            if time.monotonic() > deadline:",
+        "            if False:",
+        OIDC,
+    ),
+    Removal(
+        "JWKS redirects not followed",
+        JWKS,
+        "_opener = urllib.request.build_opener(_NoRedirects)",
+        "_opener = urllib.request.build_opener()",
+        OIDC,
+    ),
+    Removal(
+        "production refuses a provider over plain http",
+        "src/{package}/config.py",
+        "if url and not served_securely(url, local_http=not self.is_production):",
+        "if False:",
+        OIDC,
+    ),
+    Removal(
+        "access token type check",
+        OIDC_VERIFIER,
+        "if not isinstance(typ, str) or media_type(typ) != self._token_type:",
+        "if False:",
+        OIDC,
+    ),
+    Removal(
+        "ID token claims refused",
+        OIDC_VERIFIER,
+        "if any(name in claims for name in ID_TOKEN_CLAIMS):",
+        "if False:",
+        OIDC,
+    ),
+    Removal(
+        "allowed clients only",
+        OIDC_VERIFIER,
+        "return isinstance(client, str) and client in self._client_ids",
+        "return True",
+        OIDC,
+    ),
+    *(
+        Removal(
+            "subjects too long to store refused",
+            CLAIMS,
+            "not 0 < len(subject) <= SUBJECT_MAX_LENGTH",
+            "not subject",
+            auth,
+        )
+        for auth in (JWT, OIDC)
+    ),
+    *(
+        Removal(
+            "subjects with control characters refused",
+            CLAIMS,
+            "if not subject.isprintable():",
+            "if False:",
+            auth,
+        )
+        for auth in (JWT, OIDC)
     ),
     Removal(
         "symmetric algorithms refused for the identity provider",
