@@ -70,6 +70,61 @@ def _data_problem(suffix: str, digest: str, text: str) -> str | None:
     return None
 
 
+@functools.cache
+def _defined(text: str) -> frozenset[str]:
+    """What a module defines for others to call: its undecorated functions and classes, and
+    the public methods of its classes that extend nothing (others override library hooks)."""
+    names: set[str] = set()
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.decorator_list:
+            names.add(node.name)
+        if isinstance(node, ast.ClassDef) and not node.bases:
+            names.update(
+                item.name
+                for item in node.body
+                if isinstance(item, ast.FunctionDef)
+                and not item.decorator_list
+                and not item.name.startswith("_")
+            )
+    return frozenset(names)
+
+
+@functools.cache
+def _used(text: str) -> frozenset[str]:
+    """Every name a module reads, calls or imports."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, ast.ImportFrom):
+            names.update(alias.name for alias in node.names)
+    return frozenset(names)
+
+
+def _unused_definitions(files: dict[str, str]) -> list[str]:
+    """Functions, classes and methods of the package that nothing in the project uses."""
+    sources = {path: text for path, text in files.items() if path.endswith(".py")}
+    used = frozenset().union(*(_used(text) for text in sources.values()))
+    return [
+        f"{path}: {name} is never used"
+        for path, text in sources.items()
+        if path.startswith(f"src/{PACKAGE}/")
+        for name in sorted(_defined(text) - used)
+    ]
+
+
+def _unchecked_by_mypy(files: dict[str, str]) -> list[str]:
+    """Python files outside mypy's `files`: `mypy` (the README's command) and `mypy .` differ."""
+    checked = tomllib.loads(files["pyproject.toml"])["tool"]["mypy"]["files"]
+    return [
+        f"{path}: not in mypy's files"
+        for path in files
+        if path.endswith(".py") and not any(path == f or path.startswith(f"{f}/") for f in checked)
+    ]
+
+
 def _allowed_imports(files: dict[str, str]) -> set[str]:
     pyproject = tomllib.loads(files["pyproject.toml"])
     declared = [*pyproject["project"]["dependencies"], *pyproject["dependency-groups"]["dev"]]
@@ -82,7 +137,7 @@ def _allowed_imports(files: dict[str, str]) -> set[str]:
 
 def problems_of(files: dict[str, str]) -> list[str]:
     """Everything wrong with one rendered project that needs no tool to find."""
-    problems: list[str] = []
+    problems = [*_unused_definitions(files), *_unchecked_by_mypy(files)]
     allowed = _allowed_imports(files)
     for path, text in files.items():
         name = path.rsplit("/", 1)[-1]
@@ -128,6 +183,7 @@ def test_both_frameworks_render_cleanly_and_share_all_but_the_api(choices: dict[
 
 
 FRAMEWORK_SPECIFIC = {
+    "Makefile",
     "README.md",
     "pyproject.toml",
     "gunicorn.conf.py",

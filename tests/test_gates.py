@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from tests.gates import (
     tool,
     venv_tool,
 )
-from tests.helpers import isolated_env
+from tests.helpers import REPO_ROOT, isolated_env
 
 pytestmark = pytest.mark.gates
 
@@ -117,25 +118,33 @@ def gunicorn(project: Path, venv: Path, tmp_path: Path, **settings: str) -> Iter
     """The README's production command, `gunicorn`, started for real on a free port.
 
     The project's own `.env` (the development key apigen wrote) is read, as it would be.
+    What the server prints, on stdout and stderr, lands in `tmp_path / "gunicorn.log"`.
     """
     port = free_port()
+    # Counts kept in memory need one worker (gunicorn.conf.py refuses more); the others run
+    # two, so that whatever the workers must share is shared.
+    workers = "1" if answers_of(project)["rate_limit"] == "memory" else "2"
     with fresh_database(project, venv, tmp_path / "serve.db") as database_url:
         env = {
             **isolated_env(tmp_path),
             "DATABASE_URL": database_url,
             "BIND": f"127.0.0.1:{port}",
-            "WEB_CONCURRENCY": "2",
+            # Projects with Prometheus metrics serve them on a port of their own.
+            "METRICS_PORT": str(free_port()),
+            "WEB_CONCURRENCY": workers,
             **settings,
         }
         check([venv_tool(venv, "alembic"), "upgrade", "head"], cwd=project, env=env)
-        process = subprocess.Popen(
-            [venv_tool(venv, "gunicorn")],
-            cwd=project,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        # A file, not a pipe: a pipe nobody reads fills up and stalls the server's logging.
+        with (tmp_path / "gunicorn.log").open("w") as log:
+            process = subprocess.Popen(
+                [venv_tool(venv, "gunicorn")],
+                cwd=project,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         url = f"http://127.0.0.1:{port}"
         try:
             wait_until_live(url)
@@ -145,7 +154,8 @@ def gunicorn(project: Path, venv: Path, tmp_path: Path, **settings: str) -> Iter
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
 
 @pytest.fixture
@@ -243,3 +253,266 @@ def test_two_gunicorn_workers_share_one_redis_limit(
         statuses = [send(f"{url}{tasks_path(project)}")[0] for _ in range(12)]
 
     assert statuses.count(429) == 6, statuses
+
+
+# --- the server itself: workers, proxies, slow clients, its own answers --------------------
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"GUNICORN_CMD_ARGS": "--workers=2"},
+        {"WEB_CONCURRENCY": "3"},
+        {"GUNICORN_CMD_ARGS": "--max-requests=1000"},
+    ],
+    ids=["workers-flag", "web-concurrency", "recycling"],
+)
+def test_in_memory_limits_refuse_what_would_count_them_apart(
+    memory_project: Path, shared_venv: Path, tmp_path: Path, settings: dict[str, str]
+) -> None:
+    """gunicorn's final configuration is checked, however the workers were asked for."""
+    env = {
+        **isolated_env(tmp_path),
+        "BIND": f"127.0.0.1:{free_port()}",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'refused.db'}",
+        **settings,
+    }
+    process = subprocess.Popen(
+        [venv_tool(shared_venv, "gunicorn")],
+        cwd=memory_project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        # It started: stop the master and its workers together.
+        os.killpg(process.pid, signal.SIGKILL)
+        _, stderr = process.communicate()
+
+    assert process.returncode == 1, stderr
+    assert "rate limits are counted in the worker's memory" in stderr
+
+
+def test_in_memory_limits_last_past_what_used_to_recycle_the_worker(
+    memory_project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """The shipped max_requests (1000 + up to 100) restarted the worker and its counts."""
+    tasks = tasks_path(memory_project)
+    with gunicorn(memory_project, shared_venv, tmp_path, RATE_LIMIT_DEFAULT="3/hour") as url:
+        spent = [send(f"{url}{tasks}")[0] for _ in range(3)]
+        probes = [send(f"{url}/health/live")[0] for _ in range(1200)]
+        after, _, _ = send(f"{url}{tasks}")
+
+    assert 429 not in spent
+    assert set(probes) == {200}
+    assert after == 429
+
+
+def raw_exchange(url: str, request: bytes, timeout: float = 10) -> bytes:
+    """Send bytes as they are and read until the server closes the connection."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as connection:
+        connection.sendall(request)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    return received
+
+
+def test_the_server_never_names_itself_and_answers_in_the_envelope(
+    memory_project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    requests = {
+        "served": b"GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "malformed": b"NOT HTTP AT ALL\r\n\r\n",
+        "too many headers": b"GET / HTTP/1.1\r\n"
+        + b"".join(b"X-%d: %s\r\n" % (n, b"y" * 200) for n in range(120))
+        + b"\r\n",
+    }
+    with gunicorn(memory_project, shared_venv, tmp_path) as url:
+        answers = {name: raw_exchange(url, request) for name, request in requests.items()}
+
+    for name, answer in answers.items():
+        head, _, body = answer.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").lower().split("\r\n")
+        assert not [line for line in lines if line.startswith("server:")], name
+        assert "x-content-type-options: nosniff" in lines, name
+        if name != "served":
+            assert lines[0].split()[1] in {"400", "431"}, lines[0]
+            assert "content-type: application/json" in lines, name
+            assert json.loads(body)["error"]["code"] in {"BAD_REQUEST", "HEADERS_TOO_LARGE"}
+
+
+def test_a_few_hundred_slow_clients_neither_block_the_server_nor_stay(
+    memory_project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """Slowloris, bounded: 300 connections that send half a request head, on 127.0.0.1."""
+    with gunicorn(memory_project, shared_venv, tmp_path, GUNICORN_HEADER_TIMEOUT="3") as url:
+        host, port = url.removeprefix("http://").split(":")
+        slow = [socket.create_connection((host, int(port)), timeout=10) for _ in range(300)]
+        try:
+            for connection in slow:
+                connection.sendall(b"GET /health/live HTTP/1.1\r\nHost: x\r\n")
+            latencies = []
+            for _ in range(4):
+                for connection in slow:
+                    connection.sendall(b"X-Slow: 1\r\n")
+                started = time.monotonic()
+                status, _, _ = send(f"{url}/health/live")
+                latencies.append((status, time.monotonic() - started))
+                time.sleep(0.5)
+            time.sleep(3)
+            cut_off = 0
+            for connection in slow:
+                connection.settimeout(5)
+                cut_off += connection.recv(1) == b""
+        finally:
+            for connection in slow:
+                connection.close()
+
+    assert all(status == 200 and seconds < 2 for status, seconds in latencies), latencies
+    assert cut_off == len(slow)
+
+
+def test_forwarded_for_counts_only_from_the_trusted_proxies(
+    memory_project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """One rule for both frameworks, uvicorn's own loopback trust included."""
+    tasks = tasks_path(memory_project)
+    spoofed = [f"203.0.113.{n}" for n in range(1, 5)]
+
+    def statuses(url: str, addresses: list[str]) -> list[int]:
+        return [send(f"{url}{tasks}", headers={"X-Forwarded-For": a})[0] for a in addresses]
+
+    limit = {"RATE_LIMIT_DEFAULT": "3/minute"}
+    for folder in ("untrusted", "trusted"):
+        (tmp_path / folder).mkdir()
+    with gunicorn(memory_project, shared_venv, tmp_path / "untrusted", **limit) as url:
+        from_a_client = statuses(url, spoofed)
+    trusted = {**limit, "FORWARDED_ALLOW_IPS": "127.0.0.1"}
+    with gunicorn(memory_project, shared_venv, tmp_path / "trusted", **trusted) as url:
+        through_the_proxy = statuses(url, spoofed)
+        one_client_through_it = statuses(url, ["198.51.100.7"] * 4)
+
+    assert from_a_client[-1] == 429
+    assert 429 not in through_the_proxy
+    assert one_client_through_it[-1] == 429
+
+
+def production_settings(project: Path) -> dict[str, str]:
+    """What `ENVIRONMENT=production` needs on top of the project's `.env`, for any combination."""
+    answers = answers_of(project)
+    settings = {"ENVIRONMENT": "production", "RATE_LIMIT_NAMESPACE": f"gate-{uuid.uuid4().hex}"}
+    if answers["rate_limit"] == "memory":
+        settings["WEB_CONCURRENCY"] = "1"  # production refuses per-process counts otherwise
+    if answers["auth"] == "oidc":
+        settings.update(
+            OIDC_ISSUER="https://login.example.com",
+            OIDC_AUDIENCE="gate",
+            OIDC_JWKS_URL="https://login.example.com/certs",
+        )
+    return settings
+
+
+def test_in_production_every_line_is_json_and_each_request_is_logged_once(
+    project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """gunicorn's own lines, the workers' and the application's: one pipeline, one format."""
+    paths = ["/health/live", "/health/ready", tasks_path(project), "/no/such/path"]
+    with gunicorn(project, shared_venv, tmp_path, **production_settings(project)) as url:
+        request_ids = [send(f"{url}{path}")[2]["x-request-id"] for path in paths]
+    # After the server stopped: its shutdown lines are checked too.
+    lines = (tmp_path / "gunicorn.log").read_text().splitlines()
+
+    records = [json.loads(line) for line in lines]  # any line that is not JSON fails here
+    for request_id in request_ids:
+        [record] = [r for r in records if r.get("request_id") == request_id]
+        assert record["event"] == "request_completed"
+    assert {"gunicorn.error"} <= {record.get("logger") for record in records}
+    assert not [r for r in records if str(r.get("logger")).endswith(".access")]
+
+
+@contextmanager
+def identity_provider(project: Path, venv: Path) -> Iterator[tuple[dict[str, Any], Any]]:
+    """The project's stand-in identity provider in a process of its own, with its tokens.
+
+    Yields what it printed when it started, and a function that sends it one command
+    (`slow`, `fast`) and returns the number of JWKS requests it has answered so far.
+    """
+    process = subprocess.Popen(
+        [venv_tool(venv, "python"), str(REPO_ROOT / "tests" / "identity_provider_process.py")],
+        cwd=project,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    stdin, stdout = process.stdin, process.stdout
+    assert stdin is not None
+    assert stdout is not None
+
+    def command(line: str) -> int:
+        stdin.write(f"{line}\n")
+        stdin.flush()
+        return int(stdout.readline())
+
+    try:
+        yield json.loads(stdout.readline()), command
+    finally:
+        stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def timed_get(url: str, token: str) -> tuple[int, float]:
+    start = time.monotonic()
+    status, _, _ = send(url, headers={"Authorization": f"Bearer {token}"})
+    return status, time.monotonic() - start
+
+
+def test_gunicorn_answers_valid_tokens_while_the_identity_provider_is_slow(
+    oidc_project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """Tokens with made-up key ids make the API ask a provider that does not answer.
+
+    Valid tokens are still verified at once, in the worker's threads (FastAPI's pool for
+    sync dependencies, Flask's gthread), and the provider is asked once.
+    """
+    project = oidc_project
+    with identity_provider(project, shared_venv) as (provider, command):
+        settings = {name: provider[name] for name in provider if name.startswith("OIDC_")}
+        with gunicorn(
+            project,
+            shared_venv,
+            tmp_path,
+            # One worker: each has its own key cache, and this one must hold the keys.
+            WEB_CONCURRENCY="1",
+            # Plain http on 127.0.0.1 is accepted outside production only.
+            ENVIRONMENT="development",
+            OIDC_JWKS_MIN_REFRESH_SECONDS="1",
+            RATE_LIMIT_NAMESPACE=f"gate-{uuid.uuid4().hex}",
+            **settings,
+        ) as url:
+            tasks = f"{url}{tasks_path(project)}"
+            warm, _ = timed_get(tasks, provider["valid"][0])
+            time.sleep(1.5)  # past the minimum interval: a made-up kid may fetch again
+            before = command("slow")
+            with ThreadPoolExecutor(max_workers=32) as pool:
+                made_up = [pool.submit(timed_get, tasks, t) for t in provider["made_up_kid"]]
+                time.sleep(0.5)
+                valid = [pool.submit(timed_get, tasks, t) for t in provider["valid"]]
+                valid_answers = [future.result() for future in valid]
+                fetches = command("fast") - before
+                made_up_answers = [future.result() for future in made_up]
+
+    assert warm == 200
+    assert {status for status, _ in valid_answers} == {200}
+    # Waiting for the fetch would take its whole timeout, 5 seconds.
+    assert max(seconds for _, seconds in valid_answers) < 3, valid_answers
+    assert {status for status, _ in made_up_answers} == {401}
+    assert fetches == 1

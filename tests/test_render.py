@@ -92,6 +92,7 @@ PROVIDES = {
     "flask": {"flask", "werkzeug"},
     "flask-cors": {"flask_cors"},
     "gunicorn": {"gunicorn"},
+    "h11": {"h11"},
     "httpx2": {"httpx2"},
     "limits": {"limits"},
     "limits[redis]": {"limits", "redis"},
@@ -114,6 +115,8 @@ PROVIDES = {
     "sqlalchemy": {"sqlalchemy"},
     "starlette": {"starlette"},
     "structlog": {"structlog"},
+    "types-gunicorn": set(),
+    "uvicorn": {"uvicorn"},
     "uvicorn-worker": {"uvicorn_worker"},
 }
 

@@ -47,6 +47,8 @@ FLASK = {"framework": "flask"}
 JWT = {"auth": "jwt"}
 OIDC = {"auth": "oidc"}
 CLAIMS = "src/{package}/auth/claims.py"
+JWKS = "src/{package}/auth/jwks.py"
+OIDC_VERIFIER = "src/{package}/auth/oidc.py"
 REQUIRE = 'options={"require": REQUIRED_CLAIMS},'
 
 REMOVALS = [
@@ -54,7 +56,7 @@ REMOVALS = [
     Removal(
         "security headers",
         "src/{package}/api/app.py",
-        "            Middleware(SecurityHeadersMiddleware, docs_path=docs_url),\n",
+        "            Middleware(SecurityHeadersMiddleware),\n",
         "",
         FASTAPI,
         tests=("tests/api/test_security_headers.py",),
@@ -177,11 +179,56 @@ REMOVALS = [
         )
         for framework in (FASTAPI, FLASK)
     ),
+    *(
+        Removal(
+            "docs off in production",
+            "src/{package}/config.py",
+            'data["environment"] is not Environment.PRODUCTION',
+            "True",
+            framework,
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    *(
+        Removal(
+            "Swagger UI integrity-checked",
+            "src/{package}/swagger_ui.py",
+            'integrity="{SCRIPT_INTEGRITY}" crossorigin="anonymous"',
+            "",
+            framework,
+            tests=("tests/api/test_docs.py",),
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    *(
+        Removal(
+            "the server answers this machine only outside production",
+            "gunicorn.conf.py",
+            '"0.0.0.0" if os.environ.get("ENVIRONMENT") == "production" else "127.0.0.1"',
+            '"0.0.0.0"',
+            framework,
+            tests=("tests/unit/test_gunicorn_config.py",),
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
     Removal(
         "no local variables in logged tracebacks",
         "src/{package}/logs.py",
         "show_locals=False",
         "show_locals=True",
+    ),
+    Removal(
+        "no local variables in console tracebacks",
+        "src/{package}/logs.py",
+        "exception_formatter=structlog.dev.plain_traceback",
+        "exception_formatter=structlog.dev.RichTracebackFormatter(show_locals=True)",
+    ),
+    Removal(
+        "no statement values in logs and errors",
+        "src/{package}/database.py",
+        "hide_parameters=True",
+        "hide_parameters=False",
+        {"database": "sqlite"},
     ),
     # --- token verification (framework-free: the unit tests prove it once) ----------------
     Removal(
@@ -230,10 +277,94 @@ REMOVALS = [
     ),
     Removal(
         "JWKS refetches spaced out",
-        "src/{package}/auth/jwks.py",
-        "if wanted and self._may_fetch():",
-        "if wanted:",
+        JWKS,
+        "if attempted_at is not None and now - attempted_at < self._min_refresh_seconds:",
+        "if False:",
         OIDC,
+    ),
+    Removal(
+        "one JWKS fetch at a time",
+        JWKS,
+        "            if self._in_flight is not None:\n                return self._in_flight\n",
+        "",
+        OIDC,
+    ),
+    Removal(
+        "cached keys answer while the key set is refetched",
+        JWKS,
+        "            if self._is_stale():\n                self._start_fetch()\n",
+        "            if self._is_stale() and (fetch := self._start_fetch()):\n"
+        "                fetch.wait(self._timeout)\n",
+        OIDC,
+    ),
+    Removal(
+        "one request at a time waits for a new key",
+        JWKS,
+        "        if self._fetched_at is None:\n            fetch.wait(self._timeout)\n",
+        "        if True:\n            fetch.wait(self._timeout)\n",
+        OIDC,
+    ),
+    Removal(
+        "a JWKS fetch has a deadline",
+        JWKS,
+        "            if time.monotonic() > deadline:",
+        "            if False:",
+        OIDC,
+    ),
+    Removal(
+        "JWKS redirects not followed",
+        JWKS,
+        "_opener = urllib.request.build_opener(_NoRedirects)",
+        "_opener = urllib.request.build_opener()",
+        OIDC,
+    ),
+    Removal(
+        "production refuses a provider over plain http",
+        "src/{package}/config.py",
+        "if url and not served_securely(url, local_http=not self.is_production):",
+        "if False:",
+        OIDC,
+    ),
+    Removal(
+        "access token type check",
+        OIDC_VERIFIER,
+        "if not isinstance(typ, str) or media_type(typ) != self._token_type:",
+        "if False:",
+        OIDC,
+    ),
+    Removal(
+        "ID token claims refused",
+        OIDC_VERIFIER,
+        "if any(name in claims for name in ID_TOKEN_CLAIMS):",
+        "if False:",
+        OIDC,
+    ),
+    Removal(
+        "allowed clients only",
+        OIDC_VERIFIER,
+        "return isinstance(client, str) and client in self._client_ids",
+        "return True",
+        OIDC,
+    ),
+    *(
+        Removal(
+            "subjects too long to store refused",
+            CLAIMS,
+            "not 0 < len(subject) <= SUBJECT_MAX_LENGTH",
+            "not subject",
+            auth,
+        )
+        for auth in (JWT, OIDC)
+    ),
+    *(
+        Removal(
+            "subjects with control characters refused",
+            CLAIMS,
+            "if not subject.isprintable():",
+            "if False:",
+            auth,
+        )
+        for auth in (JWT, OIDC)
     ),
     Removal(
         "symmetric algorithms refused for the identity provider",
@@ -340,13 +471,6 @@ REMOVALS = [
         "",
         {**JWT, "rate_limit": "memory"},
     ),
-    Removal(
-        "production refuses in-memory counts across workers",
-        "src/{package}/config.py",
-        "and self.web_concurrency > 1",
-        "and self.web_concurrency > 99",
-        {"rate_limit": "memory"},
-    ),
     # --- the FastAPI wiring -----------------------------------------------------------------
     Removal(
         "authentication of requests",
@@ -417,6 +541,45 @@ REMOVALS = [
         "NO_STORE: dict[str, str] = {}",
         {**FLASK, **JWT},
         tests=("tests/api/test_auth.py",),
+    ),
+    *(
+        Removal(
+            "X-Forwarded-For believed only from trusted proxies",
+            "src/{package}/client_address.py",
+            "if address is None or address not in self:",
+            "if address is None:",
+            framework,
+            tests=("tests/unit/test_client_address.py", "tests/api/test_client_address.py"),
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    *(
+        Removal(
+            "the Server header dropped",
+            "src/{package}/api/server.py",
+            old,
+            new,
+            framework,
+            tests=("tests/api/test_server.py",),
+        )
+        for framework, old, new in (
+            (FASTAPI, '"server_header": False,', '"server_header": True,'),
+            (FLASK, 'if not line.startswith("Server:")', "if line"),
+        )
+    ),
+    *(
+        Removal(
+            "a deadline for request heads",
+            "src/{package}/api/server.py",
+            old,
+            new,
+            framework,
+            tests=("tests/api/test_server.py",),
+        )
+        for framework, old, new in (
+            (FASTAPI, "self.transport.close()\n\n    def send_400", "pass\n\n    def send_400"),
+            (FLASK, "self.drop(conn)\n\n    def handle_error", "pass\n\n    def handle_error"),
+        )
     ),
     Removal(
         "rate limit hook",
