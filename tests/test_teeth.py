@@ -160,10 +160,21 @@ REMOVALS = [
         Removal(
             "unknown fields refused",
             "src/{package}/tasks/schemas.py",
-            'model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)',
-            "model_config = ConfigDict(str_strip_whitespace=True)",
+            'model_config = ConfigDict(extra="forbid")',
+            "model_config = ConfigDict()",
             framework,
             tests=("tests/api/test_tasks.py",),
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    *(
+        Removal(
+            "strings checked as sent, as the document describes them",
+            "src/{package}/tasks/schemas.py",
+            'model_config = ConfigDict(extra="forbid")',
+            'model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)',
+            framework,
+            tests=("tests/api/test_string_fields.py",),
         )
         for framework in (FASTAPI, FLASK)
     ),
