@@ -93,6 +93,7 @@ PROVIDES = {
     "flask-cors": {"flask_cors"},
     "gunicorn": {"gunicorn"},
     "httpx2": {"httpx2"},
+    "jsonschema-rs": {"jsonschema_rs"},
     "limits": {"limits"},
     "limits[redis]": {"limits", "redis"},
     "mypy": set(),

@@ -70,7 +70,8 @@ def operation_probes(
     parameters = [resolve(document, parameter) for parameter in operation.get("parameters", [])]
     for parameter in parameters:
         if parameter["in"] == "path":
-            path = path.replace(f"{{{parameter['name']}}}", str(usual_value(parameter["schema"])))
+            template = "{" + parameter["name"] + "}"
+            path = path.replace(template, str(usual_value(parameter["schema"])))
     query = {
         parameter["name"]: usual_value(resolve(document, parameter["schema"]))
         for parameter in parameters
