@@ -14,6 +14,7 @@ from apigen.options import (
     Option,
     answer_errors,
     derive_package_name,
+    value_error,
 )
 
 Ask = Callable[[list[Option], Mapping[str, str]], Mapping[str, str]]
@@ -66,6 +67,7 @@ def collect(
     without a terminal, as the suggested default at the prompt.
     """
     known = {name: value for name, value in given.items() if value is not None}
+    _check_given(known)  # before any question: a wrong flag must not cost the answers typed
     suggested = dict(known)
     if "project_name" not in known:
         suggested["project_name"] = destination.absolute().name if destination else "my-api"
@@ -85,6 +87,16 @@ def collect(
         flags = ", ".join(missing)
         raise UsageError(f"missing answers for {flags}; pass them, or --yes to take the defaults")
     return _validated(defaults_for(known))
+
+
+def _check_given(known: Mapping[str, str]) -> None:
+    problems = [
+        problem
+        for name, value in known.items()
+        if (problem := value_error(OPTIONS_BY_NAME[name], value)) is not None
+    ]
+    if problems:
+        raise UsageError("; ".join(problems))
 
 
 def _validated(answers: Mapping[str, str]) -> Answers:

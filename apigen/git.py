@@ -16,7 +16,11 @@ QUIET_COMMIT = ("-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false",
 
 
 def git(cwd: Path, *args: str, step: str | None = None) -> str:
-    """Run git in `cwd` and return its output; a failure names `step` (default: the command)."""
+    """Run git in `cwd` and return its output as git wrote it; a failure names `step`.
+
+    Nothing is stripped: in git's porcelain formats a leading space is a column of its own
+    (` M README.md`), so trimming the output would cut the first path short.
+    """
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
     try:
         done = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
@@ -33,7 +37,26 @@ def git(cwd: Path, *args: str, step: str | None = None) -> str:
         lines = (exc.stderr or exc.stdout).strip().splitlines()
         command = next((arg for arg in args if not arg.startswith("-") and "=" not in arg), "")
         raise StepError(step or f"git {command}", lines[0] if lines else "failed") from exc
-    return done.stdout.strip()
+    return done.stdout
+
+
+def status(cwd: Path) -> list[tuple[str, str]]:
+    """Every path `git status` lists, ignored ones included, as (two-letter state, path).
+
+    `-z` gives each path whole and unquoted, whatever characters it holds; the original
+    path of a rename or copy follows its entry as a field of its own, and is skipped.
+    """
+    output = git(cwd, "status", "--porcelain=v1", "-z", "--ignored", "--untracked-files=all")
+    fields = iter(output.split("\0"))
+    entries = []
+    for field in fields:
+        if not field:
+            continue
+        state, path = field[:2], field[3:]
+        if "R" in state or "C" in state:
+            next(fields, None)
+        entries.append((state, path))
+    return entries
 
 
 def succeeds(cwd: Path, *args: str) -> bool:

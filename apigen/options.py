@@ -72,6 +72,11 @@ class Option:
     def values(self) -> tuple[str, ...]:
         return tuple(choice.value for choice in self.choices)
 
+    @property
+    def noun(self) -> str:
+        """What the option is called in messages: its flag in words ('rate limit')."""
+        return self.flag.removeprefix("--").replace("-", " ")
+
 
 @dataclass(frozen=True)
 class Constraint:
@@ -97,7 +102,7 @@ PACKAGE_NAME = Option(
     name="package_name",
     flag="--package",
     prompt="Python package name",
-    help="Import name of the generated package (derived from the project name).",
+    help="Import name of the generated package; derived from the project name.",
     panel="Project",
     derived_from="project_name",
 )
@@ -306,10 +311,25 @@ def description_error(text: str) -> str | None:
 
 
 def choice_error(option: Option, value: str) -> str | None:
-    """Why a value is not one of an option's choices, or None."""
+    """Why a value is not one of an option's choices, or None.
+
+    The same words wherever the value came from: a flag, `--data`, an answers file.
+    """
     if option.choices and value not in option.values:
-        return f"{option.flag} must be one of {', '.join(option.values)}, not {value!r}"
+        *others, last = option.values
+        return f"unknown {option.noun} {value!r} (choose {', '.join(others)} or {last})"
     return None
+
+
+def value_error(option: Option, value: str) -> str | None:
+    """Why one answer is unusable on its own, or None; combinations are checked apart."""
+    if option.name == "project_name":
+        return project_name_error(value)
+    if option.name == "package_name":
+        return package_name_error(value)
+    if option.name == "description":
+        return description_error(value)
+    return choice_error(option, value)
 
 
 def combination_errors(answers: Mapping[str, str]) -> list[str]:
@@ -319,16 +339,11 @@ def combination_errors(answers: Mapping[str, str]) -> list[str]:
 
 def answer_errors(answers: Mapping[str, str]) -> list[str]:
     """Every problem with a full set of answers, in option order."""
-    problems: list[str] = []
-    if (problem := project_name_error(answers.get("project_name", ""))) is not None:
-        problems.append(problem)
-    if (problem := package_name_error(answers.get("package_name", ""))) is not None:
-        problems.append(problem)
-    if (problem := description_error(answers.get("description", ""))) is not None:
-        problems.append(problem)
-    for option in CHOICE_OPTIONS:
-        if (problem := choice_error(option, answers.get(option.name, ""))) is not None:
-            problems.append(problem)
+    problems = [
+        problem
+        for option in OPTIONS
+        if (problem := value_error(option, answers.get(option.name, ""))) is not None
+    ]
     return problems + combination_errors(answers)
 
 

@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from apigen.options import (
-    Option,
-    choice_error,
-    derive_package_name,
-    description_error,
-    package_name_error,
-    project_name_error,
-)
+from apigen.options import OPTIONS, Answers, Option, derive_package_name, value_error
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
-
-_CHECKS: dict[str, Callable[[str], str | None]] = {
-    "project_name": project_name_error,
-    "package_name": package_name_error,
-    "description": description_error,
-}
-
-
-def _validator(option: Option) -> Callable[[str], bool | str]:
-    """questionary wants True for a good answer and the message for a bad one."""
-    check = _CHECKS.get(option.name)
-
-    def validate(text: str) -> bool | str:
-        problem = check(text) if check else choice_error(option, text)
-        return True if problem is None else problem
-
-    return validate
+    from questionary import Question
 
 
 def ask(
@@ -48,30 +26,94 @@ def ask(
     `known` holds answers already given (flags) and is used for defaults derived
     from earlier answers. Ctrl-C raises KeyboardInterrupt.
     """
-    import questionary
-
     io: dict[str, Any] = {"input": input, "output": output}
     answers = dict(known)
     for option in options:
         default = _default(option, answers)
         if option.choices:
-            question = questionary.select(
-                option.prompt,
-                choices=[questionary.Choice(c.label, value=c.value) for c in option.choices],
-                default=default,
-                instruction=f"({option.help})",
-                **io,
-            )
+            answers[option.name] = _select(option, default, io).unsafe_ask()
         else:
-            question = questionary.text(
-                option.prompt,
-                default=default,
-                instruction=f"({option.help})",
-                validate=_validator(option),
-                **io,
-            )
-        answers[option.name] = question.unsafe_ask()
+            answers[option.name] = _ask_text(option, default, io)
     return answers
+
+
+def confirm(
+    answers: Answers,
+    destination: Path,
+    *,
+    input: Input | None = None,  # noqa: A002
+    output: Output | None = None,
+) -> bool:
+    """Show every answer, then ask whether to write the project (Enter says yes)."""
+    import questionary
+    from prompt_toolkit import print_formatted_text
+
+    data = answers.as_data()
+    width = max(len(option.prompt) for option in OPTIONS)
+    lines = [f"  {option.prompt:<{width}}  {data[option.name]}" for option in OPTIONS]
+    print_formatted_text("\n".join(["", "The project:", *lines, ""]), output=output)
+    return bool(
+        questionary.confirm(
+            f"Create it in {destination.absolute()}?", default=True, input=input, output=output
+        ).unsafe_ask()
+    )
+
+
+def _select(option: Option, default: str, io: Mapping[str, Any]) -> Question:
+    """A choice among the option's labels; the labels say what each choice is."""
+    import questionary
+
+    return questionary.select(
+        option.prompt,
+        choices=[questionary.Choice(choice.label, value=choice.value) for choice in option.choices],
+        default=default,
+        **io,
+    )
+
+
+def _ask_text(option: Option, default: str, io: Mapping[str, Any]) -> str:
+    """Ask until the answer is usable; a refused answer is offered again for editing.
+
+    The reason is printed as ordinary output, which the terminal wraps at any width
+    (prompt_toolkit's validation bar is one line, cut at the terminal's edge).
+    """
+    from prompt_toolkit import print_formatted_text
+    from prompt_toolkit.formatted_text import FormattedText
+
+    while True:
+        answer: str = _text(option, default, io).unsafe_ask()
+        problem = value_error(option, answer)
+        if problem is None:
+            return answer
+        print_formatted_text(FormattedText([("fg:ansired", f"✗ {problem}")]), output=io["output"])
+        default = answer
+
+
+def _text(option: Option, default: str, io: Mapping[str, Any]) -> Question:
+    """A text question: `? <prompt> (<help>) <default>`, one space between each part.
+
+    Built like questionary's own text prompt, whose instruction adds a second space.
+    """
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.formatted_text import FormattedText
+    from prompt_toolkit.lexers import SimpleLexer
+    from questionary import Question
+    from questionary.constants import DEFAULT_QUESTION_PREFIX
+    from questionary.styles import merge_styles_default
+
+    message = FormattedText(
+        [
+            ("class:qmark", DEFAULT_QUESTION_PREFIX),
+            ("class:question", f" {option.prompt} "),
+            ("class:instruction", f"({option.help}) "),
+        ]
+    )
+    session: PromptSession[str] = PromptSession(
+        message, style=merge_styles_default([]), lexer=SimpleLexer("class:answer"), **io
+    )
+    session.default_buffer.reset(Document(default))
+    return Question(session.app)
 
 
 def _default(option: Option, answers: Mapping[str, str]) -> str:

@@ -80,11 +80,11 @@ def record(template: Path, version: str) -> str:
             _git(store, "init", "--quiet")
         _replace_tree(store, template)
         _git(store, "add", "--all")
-        tree = _git(store, "write-tree")
+        tree = _git(store, "write-tree").strip()
         candidates = [f"v{version}", f"v{version}+t{tree[:12]}"]
         for tag in candidates:
             if has_version(tag, store):
-                if _git(store, "rev-parse", f"{tag}^{{tree}}") == tree:
+                if _git(store, "rev-parse", f"{tag}^{{tree}}").strip() == tree:
                     return tag
                 continue
             _git(store, "commit", "--quiet", "--allow-empty", "--message", f"apigen {tag}")

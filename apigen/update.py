@@ -13,7 +13,7 @@ from typing import Any
 
 from apigen import console, store
 from apigen.errors import ApigenError, StepError, UsageError
-from apigen.git import git, succeeds
+from apigen.git import git, status, succeeds
 from apigen.options import OPTIONS_BY_NAME, answer_errors
 from apigen.render import record_template_version
 
@@ -130,9 +130,7 @@ def _copier_update(project: Path, data: Mapping[str, str], answers: Mapping[str,
 def _result(project: Path) -> UpdateResult:
     """Read what the update left in the working tree: changes, conflicts, rejects."""
     changed, rejected = [], []
-    lines = git(project, "status", "--porcelain", "--ignored", "--untracked-files=all")
-    for line in lines.splitlines():
-        state, path = line[:2], line[3:]
+    for state, path in status(project):
         if path.endswith(".rej"):
             rejected.append(path)
         elif state != "!!":

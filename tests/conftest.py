@@ -30,7 +30,7 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """This repository as a fresh clone has it, plus the uncommitted template edits.
 
     Copier and pytest-copie render a git template through git; untracked folders of a
-    working checkout (a project the README's first command generated there, say) would
+    working checkout (a project someone generated there, say) would
     otherwise come along and break that.
     """
     repo = tmp_path_factory.mktemp("template") / "apigen"

@@ -196,11 +196,37 @@ def jwt_project(
     return installed(request.param)
 
 
+@pytest.fixture(scope="module", params=_gated_where(metrics="prometheus"))
+def metrics_project(
+    request: pytest.FixtureRequest, installed: Callable[[dict[str, str]], Path]
+) -> Path:
+    """Each gated project that counts its requests for Prometheus."""
+    return installed(request.param)
+
+
 @pytest.fixture(scope="module", params=_gated_where(rate_limit="redis"))
 def redis_project(
     request: pytest.FixtureRequest, installed: Callable[[dict[str, str]], Path]
 ) -> Path:
     """Each gated project that counts its rate limits in Redis."""
+    return installed(request.param)
+
+
+def _one_per_framework(**values: str) -> list[Any]:
+    """For each framework, the first gated combination with these values (SQLite first)."""
+    chosen = []
+    for framework in ("fastapi", "flask"):
+        matching = [c for c in GATED if {**values, "framework": framework}.items() <= c.items()]
+        matching.sort(key=lambda c: c["database"] != "sqlite")
+        chosen.append(matching[0])
+    return [pytest.param(c, marks=on_one_worker(c), id=combination_id(c)) for c in chosen]
+
+
+@pytest.fixture(scope="module", params=_one_per_framework(rate_limit="memory"))
+def memory_project(
+    request: pytest.FixtureRequest, installed: Callable[[dict[str, str]], Path]
+) -> Path:
+    """One gated project per framework that counts its rate limits in the worker's memory."""
     return installed(request.param)
 
 

@@ -54,6 +54,7 @@ def test_a_flag_wins_over_the_answers_file(workdir: Path) -> None:
         (None, "No such file"),
         ("{not yaml", "not valid YAML"),
         ("- a list", "not a copier answers file"),
+        ("framework: django\n", "unknown framework 'django' (choose fastapi or flask)"),
     ],
 )
 def test_a_bad_answers_file_is_a_usage_error(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -13,7 +15,7 @@ import yaml
 
 from apigen import __version__
 from apigen.options import OPTIONS
-from tests.helpers import apigen, isolated_env, tree_digest
+from tests.helpers import REPO_ROOT, apigen, isolated_env, tree_digest
 
 
 def test_version(workdir: Path) -> None:
@@ -45,6 +47,33 @@ def test_help_groups_the_new_options_into_panels(workdir: Path) -> None:
         assert f"─ {panel} " in run.stdout
 
 
+def help_words(text: str) -> str:
+    """Help text without its boxes, each run of whitespace one space: what a reader reads."""
+    return " ".join(text.translate(str.maketrans("", "", "│╭╮╰╯─")).split())
+
+
+@pytest.mark.parametrize("columns", ["60", "200"], ids=["narrow", "wide"])
+def test_new_help_shows_every_default_and_no_type_on_flags(workdir: Path, columns: str) -> None:
+    env = {**isolated_env(workdir / ".home"), "COLUMNS": columns}
+
+    run = apigen("new", "--help", cwd=workdir, env=env)
+
+    assert run.returncode == 0
+    assert max(len(line) for line in run.stdout.splitlines()) <= int(columns)
+    assert "…" not in run.stdout  # nothing cropped
+    assert "<bool>" not in run.stdout  # a flag takes no value
+    words = help_words(run.stdout)
+    for option in OPTIONS:
+        assert option.flag in words
+        if option.default is not None:
+            assert f"[default: {option.default}]" in words
+    assert "[default: (the destination's folder name, or my-api)]" in words
+    assert "[default: (derived from --name)]" in words
+    for flag in ("--yes", "--dry-run", "--force", "--overwrite"):
+        row = next(line for line in run.stdout.splitlines() if f" {flag} " in line)
+        assert "<" not in row
+
+
 def test_options_lists_every_option_with_choices_and_default(workdir: Path) -> None:
     # Wide enough that no cell wraps; the table's layout is rich's business.
     run = apigen("options", cwd=workdir, env={**isolated_env(workdir / ".home"), "COLUMNS": "250"})
@@ -53,6 +82,23 @@ def test_options_lists_every_option_with_choices_and_default(workdir: Path) -> N
     for option in OPTIONS:
         assert option.flag in run.stdout
         assert ", ".join(option.values) in run.stdout
+
+
+def test_the_quick_start_generates_outside_the_checkout(tmp_path: Path) -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    block = readme.split("## Quick start", 1)[1].split("```console\n", 1)[1].split("```", 1)[0]
+    commands = [part.strip() for line in block.splitlines() for part in line.split("&&")]
+    command = next(part for part in commands if part.startswith("apigen new "))
+    destination = shlex.split(command)[2].replace("~", str(tmp_path), 1)
+    written = (REPO_ROOT / destination).resolve()
+    assert not written.is_relative_to(REPO_ROOT), f"{command!r} writes into the checkout"
+    env = isolated_env(tmp_path)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # apigen itself
+
+    done = subprocess.run(["bash", "-c", command], cwd=REPO_ROOT, env=env, capture_output=True)
+
+    assert done.returncode == 0, done.stderr
+    assert (written / ".copier-answers.yml").is_file()
 
 
 def test_yes_generates_a_git_repository_with_one_commit_without_a_git_identity(
@@ -128,6 +174,14 @@ def test_flags_set_every_answer(workdir: Path) -> None:
     assert (workdir / "svc" / "src" / "orders" / "tasks" / "service.py").is_file()
 
 
+def test_choice_flags_ignore_case(workdir: Path) -> None:
+    run = apigen("new", "svc", "--framework", "Flask", "--ci", "GITLAB", "--yes", cwd=workdir)
+
+    assert run.returncode == 0, run.stderr
+    answers = yaml.safe_load((workdir / "svc" / ".copier-answers.yml").read_text())
+    assert (answers["framework"], answers["ci"]) == ("flask", "gitlab")
+
+
 def test_without_destination_the_folder_is_named_after_the_project(workdir: Path) -> None:
     run = apigen("new", "--name", "My Project", "--yes", cwd=workdir)
 
@@ -141,6 +195,18 @@ def test_next_steps_name_the_run_and_test_commands(workdir: Path) -> None:
     assert "cd demo" in run.stdout
     assert "uv run uvicorn demo.api.app:create_app --factory" in run.stdout
     assert "uv run pytest" in run.stdout
+
+
+def test_a_destination_is_shown_as_typed_and_quoted_for_the_shell(workdir: Path) -> None:
+    # Brackets are rich markup, a space splits a shell word: neither may change the path.
+    run = apigen("new", "shop [v2]", "--name", "shop", "--yes", cwd=workdir)
+
+    assert run.returncode == 0, run.stderr
+    assert "in shop [v2]" in run.stderr
+    assert "cd 'shop [v2]'" in run.stdout
+    preview = apigen("new", "other [v2]", "--name", "shop", "--yes", "--dry-run", cwd=workdir)
+    assert preview.stdout.startswith("other [v2]/\n")
+    assert "written to other [v2];" in preview.stdout
 
 
 @pytest.mark.parametrize("framework", ["fastapi", "flask"])
@@ -189,9 +255,9 @@ def test_missing_answers_without_a_terminal_name_the_flags(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["new", "demo", "-y", "--framework", "django"], "--framework"),
-        (["new", "demo", "-y", "--auth", "basic"], "--auth"),
-        (["new", "demo", "-y", "--rate-limit", "memcached"], "--rate-limit"),
+        (["new", "demo", "-y", "--framework", "django"], "unknown framework 'django'"),
+        (["new", "demo", "-y", "--auth", "basic"], "unknown auth 'basic'"),
+        (["new", "demo", "-y", "--rate-limit", "memcached"], "unknown rate limit 'memcached'"),
         (["new", "demo", "-y", "--package", "jwt"], "the 'jwt' package the project uses"),
         (["new", "demo", "-y", "--name", "9lives"], "must start with an ASCII letter"),
         (["new", "demo", "-y", "--package", "class"], "is a Python keyword"),

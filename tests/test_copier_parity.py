@@ -75,7 +75,7 @@ def test_apigen_records_the_public_source_and_its_version_tag(workdir: Path) -> 
 
 
 def test_a_project_generated_inside_the_checkout_does_not_break_the_next(tmp_path: Path) -> None:
-    """The README's first command leaves a git repository inside the checkout."""
+    """`apigen new my-api` run in the checkout leaves a git repository inside it."""
     first, second = (REPO_ROOT / f".{tmp_path.name}-{name}" for name in ("first", "second"))
     try:
         for project in (first, second):

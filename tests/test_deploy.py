@@ -7,7 +7,9 @@ is asserted so that removing a probe, a hardening field or a service fails a tes
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ import pytest
 import yaml
 
 from apigen.options import CHOICE_OPTIONS
+from tests.fast_render import render
 from tests.gates import check, tool
 
 # The oldest Kubernetes release still in wide support; newer ones accept these manifests too.
@@ -91,6 +94,18 @@ def non_root_uid(project: Path) -> int:
     """The numeric user of the Dockerfile's last stage."""
     users = re.findall(r"^USER\s+(\d+)", (project / "Dockerfile").read_text(), re.M)
     return int(users[-1])
+
+
+def minor_version(version: str) -> str:
+    """`3.11` of `3.11.15`, of `python:3.11.15-slim-bookworm` and of `>=3.11`."""
+    found = re.search(r"(\d+\.\d+)", version)
+    assert found, version
+    return found.group(1)
+
+
+def python_version(project: Path) -> str:
+    """The one Python version of the project: what `.python-version` names."""
+    return (project / ".python-version").read_text().strip()
 
 
 # --- Kubernetes -------------------------------------------------------------
@@ -188,10 +203,28 @@ def test_probes_ask_the_health_endpoints(rendered: dict[str, Path], name: str) -
     api = api_container(rendered[name])
     ports = {port["name"]: port["containerPort"] for port in api["ports"]}
 
-    assert ports == {"http": 8000}
+    assert ports["http"] == 8000
     assert api["startupProbe"]["httpGet"] == {"path": "/health/live", "port": "http"}
     assert api["livenessProbe"]["httpGet"] == {"path": "/health/live", "port": "http"}
     assert api["readinessProbe"]["httpGet"] == {"path": "/health/ready", "port": "http"}
+
+
+@pytest.mark.parametrize("name", KUBERNETES)
+def test_prometheus_scrapes_a_port_the_service_does_not_route_to(
+    rendered: dict[str, Path], name: str
+) -> None:
+    documents = manifests(rendered[name])
+    ports = {port["name"]: port["containerPort"] for port in api_container(rendered[name])["ports"]}
+    annotations = documents["Deployment"]["spec"]["template"]["metadata"].get("annotations", {})
+    config = documents["ConfigMap"]["data"]
+
+    if answers_of(name)["metrics"] != "prometheus":
+        assert set(ports) == {"http"}
+        assert "METRICS_PORT" not in config
+        return
+    assert ports["metrics"] == int(config["METRICS_PORT"]) != ports["http"]
+    assert annotations["prometheus.io/port"] == config["METRICS_PORT"]
+    assert [port["targetPort"] for port in documents["Service"]["spec"]["ports"]] == ["http"]
 
 
 @pytest.mark.parametrize("name", KUBERNETES)
@@ -242,8 +275,10 @@ def test_the_config_map_holds_the_production_settings(rendered: dict[str, Path],
     assert config["ENVIRONMENT"] == "production"
     assert all(isinstance(value, str) for value in config.values())
     if answers["rate_limit"] == "memory":
-        # Counts in memory are per process: the settings refuse more than one worker.
+        # Counts in memory are per process: gunicorn.conf.py refuses more than one worker.
         assert config["WEB_CONCURRENCY"] == "1"
+    # Behind the ingress controller every client would otherwise share its address.
+    assert trusted_networks(config["FORWARDED_ALLOW_IPS"])
     if answers["auth"] == "jwt":
         assert config["JWT_PRIVATE_KEY_FILE"].startswith("/run/secrets/jwt/")
     if answers["auth"] == "oidc":
@@ -341,9 +376,11 @@ def test_compose_health_checks_probe_each_service(rendered: dict[str, Path], nam
     found = services(rendered[name])
     api_check = " ".join(found["api"]["healthcheck"]["test"])
 
-    # The slim image has no curl: Python's urllib asks the readiness endpoint.
+    # The slim image has no curl: Python's urllib asks the readiness endpoint, on BIND's port.
     assert found["api"]["healthcheck"]["test"][:2] == ["CMD", "python"]
-    assert "urllib.request.urlopen('http://127.0.0.1:8000/health/ready'" in api_check
+    assert "os.environ['BIND']" in api_check
+    assert "/health/ready'" in api_check
+    assert ":8000" not in api_check
     if "postgres" in found:
         assert "pg_isready" in found["postgres"]["healthcheck"]["test"]
     if "redis" in found:
@@ -358,6 +395,20 @@ def test_compose_containers_are_hardened(rendered: dict[str, Path], name: str) -
         assert "no-new-privileges:true" in service["security_opt"], service_name
         assert not service.get("privileged", False), service_name
         assert TMP in service["tmpfs"] or service_name == "redis", service_name
+
+
+def trusted_networks(value: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """FORWARDED_ALLOW_IPS as the networks it names; a typo or `*` fails here."""
+    return [ipaddress.ip_network(network) for network in value.split(",")]
+
+
+@pytest.mark.parametrize("name", COMPOSE)
+def test_compose_names_the_proxies_whose_forwarded_for_counts(
+    rendered: dict[str, Path], name: str
+) -> None:
+    environment = services(rendered[name])["api"]["environment"]
+
+    assert trusted_networks(environment["FORWARDED_ALLOW_IPS"])
 
 
 @pytest.mark.parametrize("name", COMPOSE)
@@ -385,6 +436,76 @@ def test_compose_keeps_data_on_named_volumes_and_secrets_in_dotenv(
     if answers["metrics"] == "prometheus":
         directory = found["api"]["environment"]["PROMETHEUS_MULTIPROC_DIR"]
         assert directory in found["api"]["tmpfs"]
+
+
+@pytest.mark.parametrize("name", COMPOSE)
+def test_compose_publishes_the_api_and_never_the_metrics_port(
+    rendered: dict[str, Path], name: str
+) -> None:
+    found = services(rendered[name])
+    published = [port for service in found.values() for port in service.get("ports", [])]
+
+    assert published == ["127.0.0.1:8000:8000"]
+    assert not any("9464" in port for port in published)
+
+
+# --- The image ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(RENDERS))
+def test_the_image_runs_in_production_and_checks_the_port_bind_names(
+    rendered: dict[str, Path], name: str
+) -> None:
+    dockerfile = (rendered[name] / "Dockerfile").read_text()
+    runtime = dockerfile.split("AS runtime")[1]
+    healthcheck = runtime[runtime.index("HEALTHCHECK") :]
+
+    assert re.search(r"^\s+ENVIRONMENT=production\b", runtime, re.M)
+    assert re.search(r"^\s+BIND=0\.0\.0\.0:8000\b", runtime, re.M)
+    assert re.findall(r"^EXPOSE (.+)$", runtime, re.M) == ["8000"]
+    assert "os.environ['BIND']" in healthcheck
+    assert ":8000" not in healthcheck
+
+
+# --- The development server -----------------------------------------------------
+
+# What keeps each framework's reloader off the libraries in .venv (thousands of files).
+SOURCE_ONLY = {"fastapi": "--reload --reload-dir src", "flask": "--exclude-patterns '*/.venv/*'"}
+
+
+@pytest.mark.parametrize("framework", sorted(SOURCE_ONLY))
+def test_the_readmes_development_server_watches_the_projects_own_files(framework: str) -> None:
+    names = {"project_name": "Dev Server", "package_name": "dev_server", "description": "A."}
+    readme = render({**names, **DEFAULTS, "framework": framework})["README.md"]
+    [command] = [
+        line for line in readme.splitlines() if line.startswith(("uv run uvicorn", "uv run flask"))
+    ]
+
+    assert SOURCE_ONLY[framework] in command
+
+
+# --- One Python version -------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(RENDERS))
+def test_one_python_version_for_uv_the_image_and_the_tools(
+    rendered: dict[str, Path], name: str
+) -> None:
+    project = rendered[name]
+    version = python_version(project)
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    dockerfile = (project / "Dockerfile").read_text()
+    images = re.findall(r"^FROM\s+(\S+)", dockerfile, re.M)
+
+    assert re.fullmatch(r"\d+\.\d+", version), version
+    assert pyproject["project"]["requires-python"] == f">={version}"
+    # ruff reads requires-python and mypy the interpreter uv runs it with: no second version.
+    assert "target-version" not in pyproject["tool"]["ruff"]
+    assert "python_version" not in pyproject["tool"]["mypy"]
+    assert [minor_version(image) for image in images] == [version] * len(images)
+    # The builder sees .python-version and never downloads another Python.
+    assert re.search(r"^COPY \.python-version ", dockerfile, re.M)
+    assert "UV_PYTHON_DOWNLOADS=never" in dockerfile
 
 
 # --- CI ---------------------------------------------------------------------
@@ -435,6 +556,22 @@ def test_the_github_workflow_runs_every_gate(rendered: dict[str, Path], name: st
 
 
 @pytest.mark.parametrize("name", GITHUB)
+def test_the_github_workflow_installs_the_lock_file_with_the_projects_python(
+    rendered: dict[str, Path], name: str
+) -> None:
+    jobs = github_workflow(rendered[name])["jobs"]
+    steps = [step for job in jobs.values() for step in job["steps"]]
+    runs = "\n".join(step.get("run", "") for step in steps)
+
+    assert re.findall(r"uv sync\b.*", runs) == ["uv sync --locked"]
+    assert "uv lock" not in runs, "a lock made in CI would hide a stale uv.lock"
+    for step in steps:
+        if step.get("uses", "").startswith("astral-sh/setup-uv@"):
+            # uv then reads .python-version, as it does on a developer's machine.
+            assert "python-version" not in step.get("with", {})
+
+
+@pytest.mark.parametrize("name", GITHUB)
 def test_the_github_workflow_starts_the_services_the_tests_need(
     rendered: dict[str, Path], name: str
 ) -> None:
@@ -479,3 +616,22 @@ def test_the_gitlab_pipeline_runs_every_gate(rendered: dict[str, Path], name: st
     images += [pipeline["build-image"]["image"]]
     for image in images:
         assert re.search(r":v?\d+\.\d+", image), image
+
+
+@pytest.mark.parametrize("name", GITLAB)
+def test_the_gitlab_pipeline_installs_the_lock_file_with_the_projects_python(
+    rendered: dict[str, Path], name: str
+) -> None:
+    pipeline = load(rendered[name] / ".gitlab-ci.yml")
+    commands = "\n".join(
+        line
+        for job in pipeline.values()
+        if isinstance(job, dict)
+        for key in ("before_script", "script")
+        for line in job.get(key, [])
+    )
+
+    assert re.findall(r"uv sync\b.*", commands) == ["uv sync --locked"]
+    assert "uv lock" not in commands, "a lock made in CI would hide a stale uv.lock"
+    assert "artifacts" not in pipeline["test"], "the image is built from the committed uv.lock"
+    assert minor_version(pipeline["test"]["image"]) == python_version(rendered[name])

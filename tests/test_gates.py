@@ -126,23 +126,30 @@ def gunicorn(project: Path, venv: Path, tmp_path: Path, **settings: str) -> Iter
     The project's own `.env` (the development key apigen wrote) is read, as it would be.
     """
     port = free_port()
+    # Counts kept in memory need one worker (gunicorn.conf.py refuses more); the others run
+    # two, so that whatever the workers must share is shared.
+    workers = "1" if answers_of(project)["rate_limit"] == "memory" else "2"
     with fresh_database(project, venv, tmp_path / "serve.db") as database_url:
         env = {
             **isolated_env(tmp_path),
             "DATABASE_URL": database_url,
             "BIND": f"127.0.0.1:{port}",
-            "WEB_CONCURRENCY": "2",
+            # Projects with Prometheus metrics serve them on a port of their own.
+            "METRICS_PORT": str(free_port()),
+            "WEB_CONCURRENCY": workers,
             **settings,
         }
         check([venv_tool(venv, "alembic"), "upgrade", "head"], cwd=project, env=env)
-        process = subprocess.Popen(
-            [venv_tool(venv, "gunicorn")],
-            cwd=project,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        # A file, not a pipe: a pipe nobody reads fills up and stalls the server's logging.
+        with (tmp_path / "gunicorn.log").open("w") as log:
+            process = subprocess.Popen(
+                [venv_tool(venv, "gunicorn")],
+                cwd=project,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         url = f"http://127.0.0.1:{port}"
         try:
             wait_until_live(url)
@@ -152,7 +159,8 @@ def gunicorn(project: Path, venv: Path, tmp_path: Path, **settings: str) -> Iter
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
 
 @pytest.fixture
@@ -250,3 +258,151 @@ def test_two_gunicorn_workers_share_one_redis_limit(
         statuses = [send(f"{url}{tasks_path(project)}")[0] for _ in range(12)]
 
     assert statuses.count(429) == 6, statuses
+
+
+# --- the server itself: workers, proxies, slow clients, its own answers --------------------
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"GUNICORN_CMD_ARGS": "--workers=2"},
+        {"WEB_CONCURRENCY": "3"},
+        {"GUNICORN_CMD_ARGS": "--max-requests=1000"},
+    ],
+    ids=["workers-flag", "web-concurrency", "recycling"],
+)
+def test_in_memory_limits_refuse_what_would_count_them_apart(
+    memory_project: Path, shared_venv: Path, tmp_path: Path, settings: dict[str, str]
+) -> None:
+    """gunicorn's final configuration is checked, however the workers were asked for."""
+    env = {
+        **isolated_env(tmp_path),
+        "BIND": f"127.0.0.1:{free_port()}",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'refused.db'}",
+        **settings,
+    }
+    process = subprocess.Popen(
+        [venv_tool(shared_venv, "gunicorn")],
+        cwd=memory_project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        # It started: stop the master and its workers together.
+        os.killpg(process.pid, signal.SIGKILL)
+        _, stderr = process.communicate()
+
+    assert process.returncode == 1, stderr
+    assert "rate limits are counted in the worker's memory" in stderr
+
+
+def test_in_memory_limits_last_past_what_used_to_recycle_the_worker(
+    memory_project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """The shipped max_requests (1000 + up to 100) restarted the worker and its counts."""
+    tasks = tasks_path(memory_project)
+    with gunicorn(memory_project, shared_venv, tmp_path, RATE_LIMIT_DEFAULT="3/hour") as url:
+        spent = [send(f"{url}{tasks}")[0] for _ in range(3)]
+        probes = [send(f"{url}/health/live")[0] for _ in range(1200)]
+        after, _, _ = send(f"{url}{tasks}")
+
+    assert 429 not in spent
+    assert set(probes) == {200}
+    assert after == 429
+
+
+def raw_exchange(url: str, request: bytes, timeout: float = 10) -> bytes:
+    """Send bytes as they are and read until the server closes the connection."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as connection:
+        connection.sendall(request)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    return received
+
+
+def test_the_server_never_names_itself_and_answers_in_the_envelope(
+    memory_project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    requests = {
+        "served": b"GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "malformed": b"NOT HTTP AT ALL\r\n\r\n",
+        "too many headers": b"GET / HTTP/1.1\r\n"
+        + b"".join(b"X-%d: %s\r\n" % (n, b"y" * 200) for n in range(120))
+        + b"\r\n",
+    }
+    with gunicorn(memory_project, shared_venv, tmp_path) as url:
+        answers = {name: raw_exchange(url, request) for name, request in requests.items()}
+
+    for name, answer in answers.items():
+        head, _, body = answer.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").lower().split("\r\n")
+        assert not [line for line in lines if line.startswith("server:")], name
+        assert "x-content-type-options: nosniff" in lines, name
+        if name != "served":
+            assert lines[0].split()[1] in {"400", "431"}, lines[0]
+            assert "content-type: application/json" in lines, name
+            assert json.loads(body)["error"]["code"] in {"BAD_REQUEST", "HEADERS_TOO_LARGE"}
+
+
+def test_a_few_hundred_slow_clients_neither_block_the_server_nor_stay(
+    memory_project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """Slowloris, bounded: 300 connections that send half a request head, on 127.0.0.1."""
+    with gunicorn(memory_project, shared_venv, tmp_path, GUNICORN_HEADER_TIMEOUT="3") as url:
+        host, port = url.removeprefix("http://").split(":")
+        slow = [socket.create_connection((host, int(port)), timeout=10) for _ in range(300)]
+        try:
+            for connection in slow:
+                connection.sendall(b"GET /health/live HTTP/1.1\r\nHost: x\r\n")
+            latencies = []
+            for _ in range(4):
+                for connection in slow:
+                    connection.sendall(b"X-Slow: 1\r\n")
+                started = time.monotonic()
+                status, _, _ = send(f"{url}/health/live")
+                latencies.append((status, time.monotonic() - started))
+                time.sleep(0.5)
+            time.sleep(3)
+            cut_off = 0
+            for connection in slow:
+                connection.settimeout(5)
+                cut_off += connection.recv(1) == b""
+        finally:
+            for connection in slow:
+                connection.close()
+
+    assert all(status == 200 and seconds < 2 for status, seconds in latencies), latencies
+    assert cut_off == len(slow)
+
+
+def test_forwarded_for_counts_only_from_the_trusted_proxies(
+    memory_project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """One rule for both frameworks, uvicorn's own loopback trust included."""
+    tasks = tasks_path(memory_project)
+    spoofed = [f"203.0.113.{n}" for n in range(1, 5)]
+
+    def statuses(url: str, addresses: list[str]) -> list[int]:
+        return [send(f"{url}{tasks}", headers={"X-Forwarded-For": a})[0] for a in addresses]
+
+    limit = {"RATE_LIMIT_DEFAULT": "3/minute"}
+    for folder in ("untrusted", "trusted"):
+        (tmp_path / folder).mkdir()
+    with gunicorn(memory_project, shared_venv, tmp_path / "untrusted", **limit) as url:
+        from_a_client = statuses(url, spoofed)
+    trusted = {**limit, "FORWARDED_ALLOW_IPS": "127.0.0.1"}
+    with gunicorn(memory_project, shared_venv, tmp_path / "trusted", **trusted) as url:
+        through_the_proxy = statuses(url, spoofed)
+        one_client_through_it = statuses(url, ["198.51.100.7"] * 4)
+
+    assert from_a_client[-1] == 429
+    assert 429 not in through_the_proxy
+    assert one_client_through_it[-1] == 429

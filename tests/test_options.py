@@ -65,23 +65,53 @@ def test_every_option_has_a_flag_on_new_with_its_help() -> None:
 
 
 @pytest.mark.parametrize("option", CHOICE_OPTIONS, ids=lambda option: option.name)
-def test_every_choice_flag_offers_exactly_the_option_values(
+def test_every_choice_flag_offers_exactly_the_option_values_and_its_default(
     option: Option, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COLUMNS", "200")
     main(["new", "--help"])
 
-    assert "<" + "|".join(option.values) + ">" in capsys.readouterr().out
+    row = next(line for line in capsys.readouterr().out.splitlines() if f" {option.flag} " in line)
+    assert "<" + "|".join(option.values) + ">" in row
+    assert f"[default: {option.default}]" in row
 
 
 @pytest.mark.parametrize("option", CHOICE_OPTIONS, ids=lambda option: option.name)
-def test_a_value_outside_the_choices_is_refused(
+def test_a_value_outside_the_choices_is_refused_with_the_choices(
     option: Option, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main(["new", str(tmp_path / "x"), option.flag, "not-a-choice", "--yes"])
 
+    *others, last = option.values
+    choices = f"{', '.join(others)} or {last}"
     assert code == 2
-    assert option.flag in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"apigen: error: unknown {option.noun} 'not-a-choice' (choose {choices})\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--framework", "django"], "unknown framework 'django' (choose fastapi or flask)"),
+        (
+            ["--rate-limit", "memcached"],
+            "unknown rate limit 'memcached' (choose memory, redis or none)",
+        ),
+        (
+            ["--framework", "Django", "--ci", "jenkins"],
+            "unknown framework 'Django' (choose fastapi or flask); "
+            "unknown ci 'jenkins' (choose github, gitlab or none)",
+        ),
+    ],
+)
+def test_unknown_choices_are_named_with_what_to_choose(
+    args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["new", str(tmp_path / "x"), *args, "--yes"])
+
+    assert code == 2
+    assert capsys.readouterr().err == f"apigen: error: {message}\n"
 
 
 def test_new_has_no_flag_that_is_not_an_option() -> None:
@@ -138,8 +168,11 @@ def test_answer_errors_name_each_problem() -> None:
     )
 
     assert len(problems) == 6
-    for flag in ("--framework", "--auth", "--rate-limit"):
-        assert any(flag in problem for problem in problems), flag
+    assert problems[3:] == [
+        "unknown framework 'django' (choose fastapi or flask)",
+        "unknown auth 'basic' (choose jwt, oidc or none)",
+        "unknown rate limit 'memcached' (choose memory, redis or none)",
+    ]
 
 
 def test_the_readme_lists_every_option_with_its_choices_and_default() -> None:

@@ -11,7 +11,7 @@ import pytest
 from tests.helpers import REPO_ROOT
 
 BIN = Path(sys.executable).parent
-# Named, so that a project generated inside the checkout (the README's first command) is not.
+# Named, so that a project someone generated inside the checkout is not.
 SOURCES = ["apigen", "tests", "benchmarks"]
 
 

@@ -92,6 +92,7 @@ PROVIDES = {
     "flask": {"flask", "werkzeug"},
     "flask-cors": {"flask_cors"},
     "gunicorn": {"gunicorn"},
+    "h11": {"h11"},
     "httpx2": {"httpx2"},
     "jsonschema-rs": {"jsonschema_rs"},
     "limits": {"limits"},
@@ -115,6 +116,8 @@ PROVIDES = {
     "sqlalchemy": {"sqlalchemy"},
     "starlette": {"starlette"},
     "structlog": {"structlog"},
+    "types-gunicorn": set(),
+    "uvicorn": {"uvicorn"},
     "uvicorn-worker": {"uvicorn_worker"},
 }
 

@@ -54,7 +54,7 @@ REMOVALS = [
     Removal(
         "security headers",
         "src/{package}/api/app.py",
-        "            Middleware(SecurityHeadersMiddleware, docs_path=docs_url),\n",
+        "            Middleware(SecurityHeadersMiddleware),\n",
         "",
         FASTAPI,
         tests=("tests/api/test_security_headers.py",),
@@ -230,6 +230,38 @@ REMOVALS = [
         )
         for framework in (FASTAPI, FLASK)
     ),
+    *(
+        Removal(
+            "docs off in production",
+            "src/{package}/config.py",
+            'data["environment"] is not Environment.PRODUCTION',
+            "True",
+            framework,
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    *(
+        Removal(
+            "Swagger UI integrity-checked",
+            "src/{package}/swagger_ui.py",
+            'integrity="{SCRIPT_INTEGRITY}" crossorigin="anonymous"',
+            "",
+            framework,
+            tests=("tests/api/test_docs.py",),
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    *(
+        Removal(
+            "the server answers this machine only outside production",
+            "gunicorn.conf.py",
+            '"0.0.0.0" if os.environ.get("ENVIRONMENT") == "production" else "127.0.0.1"',
+            '"0.0.0.0"',
+            framework,
+            tests=("tests/unit/test_gunicorn_config.py",),
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
     Removal(
         "no local variables in logged tracebacks",
         "src/{package}/logs.py",
@@ -372,13 +404,6 @@ REMOVALS = [
         {"rate_limit": "redis"},
         tests=("tests/unit", "tests/api/test_shared_rate_limit.py"),
     ),
-    Removal(
-        "production refuses in-memory counts across workers",
-        "src/{package}/config.py",
-        "and self.web_concurrency > 1",
-        "and self.web_concurrency > 99",
-        {"rate_limit": "memory"},
-    ),
     # --- the FastAPI wiring -----------------------------------------------------------------
     Removal(
         "authentication of requests",
@@ -449,6 +474,45 @@ REMOVALS = [
         "NO_STORE: dict[str, str] = {}",
         {**FLASK, **JWT},
         tests=("tests/api/test_auth.py",),
+    ),
+    *(
+        Removal(
+            "X-Forwarded-For believed only from trusted proxies",
+            "src/{package}/client_address.py",
+            "if address is None or address not in self:",
+            "if address is None:",
+            framework,
+            tests=("tests/unit/test_client_address.py", "tests/api/test_client_address.py"),
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    *(
+        Removal(
+            "the Server header dropped",
+            "src/{package}/api/server.py",
+            old,
+            new,
+            framework,
+            tests=("tests/api/test_server.py",),
+        )
+        for framework, old, new in (
+            (FASTAPI, '"server_header": False,', '"server_header": True,'),
+            (FLASK, 'if not line.startswith("Server:")', "if line"),
+        )
+    ),
+    *(
+        Removal(
+            "a deadline for request heads",
+            "src/{package}/api/server.py",
+            old,
+            new,
+            framework,
+            tests=("tests/api/test_server.py",),
+        )
+        for framework, old, new in (
+            (FASTAPI, "self.transport.close()\n\n    def send_400", "pass\n\n    def send_400"),
+            (FLASK, "self.drop(conn)\n\n    def handle_error", "pass\n\n    def handle_error"),
+        )
     ),
     Removal(
         "rate limit hook",

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from apigen.git import status
 from tests.gates import install, on_one_worker, venv_tool
 from tests.helpers import REPO_ROOT, Run, isolated_env, tree_digest
 
@@ -171,14 +172,99 @@ def test_plain_copier_update_works_where_the_source_is_reachable(
     assert_merged_with_one_conflict(project)
 
 
+# What release 2.0.0 changes in the edited project, in the order apigen lists it. Git
+# lists `.copier-answers.yml` first, as ` M .copier-answers.yml`: its leading space is a
+# column of git's output, and a path read from it must still start with its dot.
+CHANGED_FILES = [".copier-answers.yml", ".env.example", "CHANGELOG.md", "README.md"]
+
+
+def listed_files(stdout: str) -> list[str]:
+    """The paths under "Files the update (would) change:", one per indented line."""
+    return [line.strip() for line in stdout.splitlines() if line.startswith("  ")]
+
+
+def test_update_lists_every_changed_path_whole(releases: Releases, project: Path) -> None:
+    run = releases.run(releases.v2, "update", cwd=project)
+
+    assert "Files the update changed:" in run.stdout
+    assert listed_files(run.stdout) == CHANGED_FILES
+
+
 def test_dry_run_lists_the_files_and_changes_nothing(releases: Releases, project: Path) -> None:
     before = tree_digest(project)
 
     run = releases.run(releases.v2, "update", "--dry-run", cwd=project)
 
-    assert "CHANGELOG.md" in run.stdout
+    assert "Files the update would change:" in run.stdout
+    assert listed_files(run.stdout) == CHANGED_FILES
     assert "would conflict: README.md" in run.stderr
     assert tree_digest(project) == before
+
+
+def ship(name: str, setting: str) -> Callable[[Path], None]:
+    """A template change that ships the file `name` with one setting."""
+
+    def change(templates: Path) -> None:
+        (templates / name).parent.mkdir(parents=True, exist_ok=True)
+        (templates / name).write_text(f"[tool]\nexclude = {setting}\n")
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("name", "dry_run"),
+    [
+        (".bandit", False),  # sorts before `.copier-answers.yml`: the first path git lists
+        (".bandit", True),
+        ("docs/design notes [v2].md", False),  # quoted by git, markup to rich
+    ],
+    ids=["first-file", "first-file-dry-run", "quoted-path"],
+)
+def test_a_conflict_is_reported_whatever_the_path(tmp_path: Path, name: str, dry_run: bool) -> None:
+    # The user and release 2.0.0 change the file's one setting differently.
+    home = tmp_path / "home"
+    home.mkdir()
+    releases = Releases(
+        v1=release(tmp_path / "apigen-1", "1.0.0", ship(name, "tests")),
+        v2=release(tmp_path / "apigen-2", "2.0.0", ship(name, "tests,migrations")),
+        env=isolated_env(home, APIGEN_TEMPLATE_SOURCE=UNREACHABLE_SOURCE),
+    )
+    assert releases.run(releases.v1, "new", "shop", "--yes", cwd=tmp_path).returncode == 0
+    project = tmp_path / "shop"
+    (project / name).write_text("[tool]\nexclude = tests,scripts\n")
+    git(project, "commit", "--quiet", "--all", "--message", "Exclude our scripts too")
+
+    run = releases.run(releases.v2, "update", *(["--dry-run"] if dry_run else []), cwd=project)
+
+    assert run.returncode == 1
+    assert name in listed_files(run.stdout)
+    would = "would " if dry_run else ""
+    assert run.stderr.strip().splitlines() == [
+        f"apigen: error: {would}conflict: {name} (resolve the <<<<<<< markers)"
+    ]
+    assert (MARKER in (project / name).read_text()) is not dry_run
+
+
+def test_git_status_gives_every_path_whole(tmp_path: Path) -> None:
+    files = {"README.md": "a\n", "notes with spaces.md": "b\n", "café.md": "c\n", "old.md": "d\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    git(tmp_path, "init", "--quiet")
+    git(tmp_path, "add", "--all")
+    git(tmp_path, "commit", "--quiet", "--message", "Files")
+    (tmp_path / "README.md").write_text("changed\n")  # unstaged: " M", a leading space
+    (tmp_path / "notes with spaces.md").write_text("changed\n")
+    (tmp_path / "café.md").write_text("changed\n")  # git quotes it unless given -z
+    git(tmp_path, "mv", "old.md", "new.md")  # a rename carries its old path too
+    (tmp_path / "new → file.md").write_text("e\n")
+
+    assert status(tmp_path) == [
+        (" M", "README.md"),
+        (" M", "café.md"),
+        ("R ", "new.md"),
+        (" M", "notes with spaces.md"),
+        ("??", "new → file.md"),
+    ]
 
 
 def test_a_dirty_tree_is_refused_and_left_alone(releases: Releases, project: Path) -> None:
@@ -226,6 +312,7 @@ def test_data_changes_an_answer_and_keeps_the_edits(releases: Releases, project:
     [
         ("framework", "KEY=VALUE"),
         ("colour=blue", "unknown option"),
+        ("framework=django", "unknown framework 'django' (choose fastapi or flask)"),
         ("package_name=class", "keyword"),
     ],
 )

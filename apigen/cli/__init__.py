@@ -6,16 +6,37 @@ import signal
 import sys
 import traceback
 from types import FrameType
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from apigen import __version__, console
 from apigen.cli import list_options, new, update
 from apigen.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, ApigenError
 
+
+def _without_flag_types(params: list[Any]) -> list[Any]:
+    """A flag takes no value, so its help row names no type (`--yes`, not `--yes <bool>`)."""
+    for param in params:
+        if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class _Command(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:  # Any: typer's vendored click Context
+        return _without_flag_types(super().get_params(ctx))
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:  # Any: typer's vendored click Context
+        return _without_flag_types(super().get_params(ctx))
+
+
 app = typer.Typer(
     name="apigen",
+    cls=_Group,
     help="Generate production-grade FastAPI and Flask API projects that stay updatable.",
     no_args_is_help=True,
     add_completion=False,
@@ -23,9 +44,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.command("new", no_args_is_help=False)(new.new)
-app.command("update")(update.update)
-app.command("options")(list_options.list_options)
+app.command("new", cls=_Command, no_args_is_help=False)(new.new)
+app.command("update", cls=_Command)(update.update)
+app.command("options", cls=_Command)(list_options.list_options)
 
 
 def _show_version(value: bool) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from apigen import console
-from apigen.errors import UsageError
+from apigen.errors import ApigenError, UsageError
 from apigen.options import (
     AUTH,
     CI,
@@ -19,6 +18,7 @@ from apigen.options import (
     DESCRIPTION,
     FRAMEWORK,
     METRICS,
+    OPTIONS_BY_NAME,
     PACKAGE_NAME,
     PROJECT_NAME,
     RATE_LIMIT,
@@ -30,21 +30,6 @@ from apigen.options import (
 
 BEHAVIOUR = "Behaviour"
 
-Framework = enum.Enum("Framework", {value: value for value in FRAMEWORK.values}, type=str)  # type: ignore[misc]
-Auth = enum.Enum("Auth", {value: value for value in AUTH.values}, type=str)  # type: ignore[misc]
-RateLimit = enum.Enum("RateLimit", {value: value for value in RATE_LIMIT.values}, type=str)  # type: ignore[misc]
-Versioning = enum.Enum("Versioning", {value: value for value in VERSIONING.values}, type=str)  # type: ignore[misc]
-Database = enum.Enum("Database", {value: value for value in DATABASE.values}, type=str)  # type: ignore[misc]
-Deploy = enum.Enum("Deploy", {value: value for value in DEPLOY.values}, type=str)  # type: ignore[misc]
-Metrics = enum.Enum("Metrics", {value: value for value in METRICS.values}, type=str)  # type: ignore[misc]
-Tracing = enum.Enum("Tracing", {value: value for value in TRACING.values}, type=str)  # type: ignore[misc]
-Ci = enum.Enum("Ci", {value: value for value in CI.values}, type=str)  # type: ignore[misc]
-
-
-def _value(choice: enum.Enum | None) -> str | None:
-    """The value of a choice flag, or None when the flag was not given."""
-    return str(choice.value) if choice is not None else None
-
 
 # How each framework's development server starts; the generated README says the same.
 RUN_COMMANDS = {
@@ -53,37 +38,45 @@ RUN_COMMANDS = {
 }
 
 
-def _flag(option: Option, *, case_sensitive: bool = True) -> Any:
-    """The typer option of an apigen option: its flag, help and panel come from options.py."""
+def _flag(option: Option, *, default: str | None = None) -> Any:
+    """The typer option of an apigen option: its flag, help and panel come from options.py.
+
+    Choice flags take any text and are checked against options.py by `apigen new` itself,
+    so a wrong value gets the same message as in an answers file or `apigen update --data`;
+    the help shows the choices and the default. `default` describes a derived default.
+    """
     return typer.Option(
         option.flag,
         help=option.help,
         rich_help_panel=option.panel,
-        show_default=False,
-        case_sensitive=case_sensitive,
+        metavar=f"<{'|'.join(option.values)}>" if option.choices else None,
+        show_default=default if default is not None else option.default is not None,
     )
 
 
 def new(
+    ctx: typer.Context,
     destination: Annotated[
         Path | None,
         typer.Argument(
-            help="Folder to create; must be new or empty. Default: derived from the project name.",
-            show_default=False,
+            help="Folder to create; must be new or empty.",
+            show_default="named after the project",
         ),
     ] = None,
-    project_name: Annotated[str | None, _flag(PROJECT_NAME)] = None,
-    package_name: Annotated[str | None, _flag(PACKAGE_NAME)] = None,
-    description: Annotated[str | None, _flag(DESCRIPTION)] = None,
-    framework: Annotated[Framework | None, _flag(FRAMEWORK, case_sensitive=False)] = None,
-    auth: Annotated[Auth | None, _flag(AUTH, case_sensitive=False)] = None,
-    rate_limit: Annotated[RateLimit | None, _flag(RATE_LIMIT, case_sensitive=False)] = None,
-    versioning: Annotated[Versioning | None, _flag(VERSIONING, case_sensitive=False)] = None,
-    database: Annotated[Database | None, _flag(DATABASE, case_sensitive=False)] = None,
-    deploy: Annotated[Deploy | None, _flag(DEPLOY, case_sensitive=False)] = None,
-    metrics: Annotated[Metrics | None, _flag(METRICS, case_sensitive=False)] = None,
-    tracing: Annotated[Tracing | None, _flag(TRACING, case_sensitive=False)] = None,
-    ci: Annotated[Ci | None, _flag(CI, case_sensitive=False)] = None,
+    project_name: Annotated[
+        str | None, _flag(PROJECT_NAME, default="the destination's folder name, or my-api")
+    ] = None,
+    package_name: Annotated[str | None, _flag(PACKAGE_NAME, default="derived from --name")] = None,
+    description: Annotated[str, _flag(DESCRIPTION)] = str(DESCRIPTION.default),
+    framework: Annotated[str, _flag(FRAMEWORK)] = str(FRAMEWORK.default),
+    auth: Annotated[str, _flag(AUTH)] = str(AUTH.default),
+    rate_limit: Annotated[str, _flag(RATE_LIMIT)] = str(RATE_LIMIT.default),
+    versioning: Annotated[str, _flag(VERSIONING)] = str(VERSIONING.default),
+    database: Annotated[str, _flag(DATABASE)] = str(DATABASE.default),
+    deploy: Annotated[str, _flag(DEPLOY)] = str(DEPLOY.default),
+    metrics: Annotated[str, _flag(METRICS)] = str(METRICS.default),
+    tracing: Annotated[str, _flag(TRACING)] = str(TRACING.default),
+    ci: Annotated[str, _flag(CI)] = str(CI.default),
     yes: Annotated[
         bool,
         typer.Option(
@@ -132,34 +125,47 @@ def new(
 
     if overwrite and not force:
         raise UsageError("--overwrite only applies together with --force")
-    flags = {
+    values = {
         "project_name": project_name,
         "package_name": package_name,
         "description": description,
-        "framework": _value(framework),
-        "auth": _value(auth),
-        "rate_limit": _value(rate_limit),
-        "versioning": _value(versioning),
-        "database": _value(database),
-        "deploy": _value(deploy),
-        "metrics": _value(metrics),
-        "tracing": _value(tracing),
-        "ci": _value(ci),
+        "framework": framework,
+        "auth": auth,
+        "rate_limit": rate_limit,
+        "versioning": versioning,
+        "database": database,
+        "deploy": deploy,
+        "metrics": metrics,
+        "tracing": tracing,
+        "ci": ci,
     }
+    flags = {name: _given(ctx, name, value) for name, value in values.items()}
     recorded = read_answers_file(answers_file) if answers_file is not None else {}
     given = {name: flags[name] if flags[name] is not None else recorded.get(name) for name in flags}
+    use_defaults = yes or answers_file is not None
+    interactive = console.is_interactive()
     answers = collect(
-        given,
-        destination,
-        use_defaults=yes or answers_file is not None,
-        interactive=console.is_interactive(),
-        ask=_ask,
+        given, destination, use_defaults=use_defaults, interactive=interactive, ask=_ask
     )
     target = destination if destination is not None else Path(folder_name(answers.project_name))
     if dry_run:
         _show_dry_run(answers, target, force=force)
         return
+    if interactive and not use_defaults and not _confirm(answers, target):
+        raise ApigenError("not confirmed; nothing was written")
     _generate(answers, target, force=force, overwrite=overwrite)
+
+
+def _given(ctx: typer.Context, name: str, value: str | None) -> str | None:
+    """The value of a flag the user passed, or None when it holds only its default.
+
+    Choice values are matched case-insensitively: `--framework Flask` means flask.
+    """
+    source = ctx.get_parameter_source(name)
+    if value is None or source is None or source.name == "DEFAULT":
+        return None
+    option = OPTIONS_BY_NAME[name]
+    return value.lower() if value.lower() in option.values else value
 
 
 def _ask(options: list[Option], known: Mapping[str, str]) -> Mapping[str, str]:
@@ -168,7 +174,14 @@ def _ask(options: list[Option], known: Mapping[str, str]) -> Mapping[str, str]:
     return ask(options, known)
 
 
+def _confirm(answers: Answers, target: Path) -> bool:
+    from apigen.prompts import confirm
+
+    return confirm(answers, target)
+
+
 def _show_dry_run(answers: Answers, target: Path, *, force: bool) -> None:
+    from rich.markup import escape
     from rich.tree import Tree
 
     from apigen.render import check_destination, preview
@@ -176,7 +189,7 @@ def _show_dry_run(answers: Answers, target: Path, *, force: bool) -> None:
     check_destination(target.absolute(), force=force)
     with console.err().status("Rendering the template (dry run)"):
         files = preview(answers)
-    tree = Tree(f"{target}/")
+    tree = Tree(escape(f"{target}/"))
     branches: dict[tuple[str, ...], Tree] = {(): tree}
     for file in files:
         parts = tuple(file.split("/"))
@@ -186,12 +199,17 @@ def _show_dry_run(answers: Answers, target: Path, *, force: bool) -> None:
         branches[parts[:-1]].add(parts[-1])
     console.out().print(tree)
     console.out().print(
-        f"Dry run: {len(files)} files would be written to {target}; nothing was written."
+        f"Dry run: {len(files)} files would be written to {target}; nothing was written.",
+        markup=False,
     )
 
 
 def _generate(answers: Answers, target: Path, *, force: bool, overwrite: bool) -> None:
+    import shlex
+
+    from rich.markup import escape
     from rich.panel import Panel
+    from rich.text import Text
 
     from apigen.render import generate
 
@@ -206,13 +224,15 @@ def _generate(answers: Answers, target: Path, *, force: bool, overwrite: bool) -
         )
     console.err().print(
         f"[green]✓[/] Created {answers.framework} project {answers.project_name!r} "
-        f"(package {answers.package_name}) in {target}"
+        f"(package {answers.package_name}) in {escape(str(target))}"
     )
     if merge is not None:
         for file in merge.replaced:
-            console.out().print(f"replaced with the project's version: {file}")
+            console.out().print(f"replaced with the project's version: {file}", markup=False)
         for file in merge.kept:
-            console.out().print(f"kept your version (--overwrite replaces it): {file}")
+            console.out().print(
+                f"kept your version (--overwrite replaces it): {file}", markup=False
+            )
         if not merge.committed:
             console.out().print("The folder was a git repository already: review and commit.")
     run = RUN_COMMANDS[answers.framework].format(package=answers.package_name)
@@ -223,7 +243,7 @@ def _generate(answers: Answers, target: Path, *, force: bool, overwrite: bool) -
     )
     steps = "\n".join(
         [
-            f"cd {target}",
+            f"cd {shlex.quote(str(target))}",
             "uv sync                       # install",
             *database_step,
             "uv run alembic upgrade head   # create the database",
@@ -231,4 +251,4 @@ def _generate(answers: Answers, target: Path, *, force: bool, overwrite: bool) -
             "uv run pytest --cov           # test",
         ]
     )
-    console.out().print(Panel(steps, title="Next steps", title_align="left", expand=False))
+    console.out().print(Panel(Text(steps), title="Next steps", title_align="left", expand=False))

@@ -38,8 +38,8 @@ def update(
         console.out().print("Already up to date: no file " + verb + ".")
         return
     console.out().print(f"Files the update {verb}:")
-    for file in result.changed:
-        console.out().print(f"  {file}")
+    for file in result.changed:  # a path as it is: not wrapped, not read as markup
+        console.out().print(f"  {file}", markup=False, soft_wrap=True)
     if not dry_run:
         warn_if_rej_hidden(path.absolute())
     if result.clean:

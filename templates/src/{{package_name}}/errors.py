@@ -20,6 +20,10 @@ class ErrorCode:
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
     HTTP_ERROR = "HTTP_ERROR"
+    # Answered by the server itself, for requests the application never sees.
+    BAD_REQUEST = "BAD_REQUEST"
+    URI_TOO_LONG = "URI_TOO_LONG"
+    HEADERS_TOO_LARGE = "HEADERS_TOO_LARGE"
 
 
 class ErrorDetail(BaseModel):

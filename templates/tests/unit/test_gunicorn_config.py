@@ -1,0 +1,37 @@
+"""gunicorn's configuration: where the server listens, by environment."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+
+CONFIG = Path(__file__).parents[2] / "gunicorn.conf.py"
+
+
+def bind_with(monkeypatch: pytest.MonkeyPatch, **environment: str) -> str:
+    """The address gunicorn.conf.py gives the server in this environment."""
+    for variable in ("ENVIRONMENT", "BIND"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    bind: str = runpy.run_path(str(CONFIG))["bind"]
+    return bind
+
+
+def test_outside_production_the_server_answers_this_machine_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert bind_with(monkeypatch) == "127.0.0.1:8000"
+    assert bind_with(monkeypatch, ENVIRONMENT="development") == "127.0.0.1:8000"
+
+
+def test_in_production_the_server_listens_on_every_interface(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert bind_with(monkeypatch, ENVIRONMENT="production") == "0.0.0.0:8000"
+
+
+def test_bind_chooses_the_address_in_every_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert bind_with(monkeypatch, ENVIRONMENT="production", BIND="127.0.0.1:9000") == (
+        "127.0.0.1:9000"
+    )
