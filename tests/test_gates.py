@@ -80,6 +80,9 @@ def test_own_tests_pass_with_the_coverage_gate(project: Path, shared_venv: Path)
         [venv_tool(shared_venv, "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--cov"],
         cwd=project,
         env=env,
+        # A guard against a hung suite, not a budget: a loaded machine (the suite's other
+        # worker, PostgreSQL) takes a contract-cover project past five minutes.
+        timeout=600,
     )
 
     assert " passed" in output
