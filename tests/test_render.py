@@ -94,6 +94,7 @@ PROVIDES = {
     "gunicorn": {"gunicorn"},
     "h11": {"h11"},
     "httpx2": {"httpx2"},
+    "jsonschema-rs": {"jsonschema_rs"},
     "limits": {"limits"},
     "limits[redis]": {"limits", "redis"},
     "mypy": set(),
