@@ -100,6 +100,32 @@ def value_cover() -> list[dict[str, str]]:
     return chosen
 
 
+# What decides which operations a project's OpenAPI document has, and how they are read.
+CONTRACT_OPTIONS = ("framework", "versioning")
+
+
+def contract_cover() -> list[dict[str, str]]:
+    """The fewest gated combinations holding every framework and every versioning mode.
+
+    Their gates run the contract test at the size a project runs it by default; projects
+    that issue their own tokens come first, as their documents have the most operations.
+    """
+    chosen: list[dict[str, str]] = []
+    missing = {
+        (name, combination[name])
+        for combination in pairwise_combinations()
+        for name in CONTRACT_OPTIONS
+    }
+    while missing:
+        best = max(
+            pairwise_combinations(),
+            key=lambda c: (len(missing & c.items()), c["auth"] == "jwt"),
+        )
+        chosen.append(best)
+        missing -= best.items()
+    return chosen
+
+
 if __name__ == "__main__":
     from apigen.options import combination_id
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import itertools
 
 from apigen.options import valid_combinations
-from tests.matrix import FULLY_GATED, pairwise_combinations, value_cover
+from tests.matrix import (
+    CONTRACT_OPTIONS,
+    FULLY_GATED,
+    contract_cover,
+    pairwise_combinations,
+    value_cover,
+)
 
 
 def test_every_valid_pair_of_values_is_in_a_gated_combination() -> None:
@@ -33,3 +39,11 @@ def test_the_value_cover_passes_every_value_of_every_option() -> None:
     covered = {item for combination in value_cover() for item in combination.items()}
 
     assert covered == {item for c in valid_combinations() for item in c.items()}
+
+
+def test_the_contract_cover_holds_every_framework_and_versioning_mode() -> None:
+    covered = {(name, c[name]) for c in contract_cover() for name in CONTRACT_OPTIONS}
+    valid = {(name, c[name]) for c in valid_combinations() for name in CONTRACT_OPTIONS}
+
+    assert covered == valid
+    assert len(contract_cover()) < len(pairwise_combinations())

@@ -127,6 +127,58 @@ REMOVALS = [
         FLASK,
         tests=("tests/api/test_errors.py",),
     ),
+    Removal(
+        "streamed body size limit",
+        "src/{package}/api/validation.py",
+        "return model.model_validate_json(read_body())",
+        "return model.model_validate_json(request.get_data())",
+        FLASK,
+        tests=("tests/api/test_errors.py",),
+    ),
+    Removal(
+        "500 envelope for a failing middleware",
+        "src/{package}/api/app.py",
+        "            Middleware(RequestContextMiddleware),\n"
+        "            Middleware(InternalErrorMiddleware),\n",
+        "            Middleware(RequestContextMiddleware),\n",
+        FASTAPI,
+        tests=("tests/api/test_errors.py",),
+    ),
+    Removal(
+        "500 envelope for a failing after-request hook",
+        "src/{package}/api/errors.py",
+        "    app.register_error_handler(InternalServerError, handle_failed_request)\n",
+        "",
+        FLASK,
+        tests=("tests/api/test_errors.py",),
+    ),
+    Removal(
+        "no redirect to the Host header's host",
+        "src/{package}/api/app.py",
+        "        redirect_slashes=False,\n",
+        "",
+        FASTAPI,
+        tests=("tests/api/test_errors.py",),
+    ),
+    Removal(
+        "no redirect to the Host header's host",
+        "src/{package}/api/errors.py",
+        "    app.before_request(refuse_redirect)\n",
+        "",
+        FLASK,
+        tests=("tests/api/test_errors.py",),
+    ),
+    *(
+        Removal(
+            "successor link in ASCII",
+            "src/{package}/versioning.py",
+            "target = quote(path, safe=PATH_CHARACTERS)",
+            "target = path",
+            {**framework, "versioning": versioning},
+            tests=("tests/api/test_versions.py",),
+        )
+        for framework, versioning in ((FASTAPI, "url"), (FLASK, "header"))
+    ),
     *(
         Removal(
             "wildcard CORS with credentials refused",
@@ -172,10 +224,21 @@ REMOVALS = [
         Removal(
             "unknown fields refused",
             "src/{package}/tasks/schemas.py",
-            'model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)',
-            "model_config = ConfigDict(str_strip_whitespace=True)",
+            'model_config = ConfigDict(extra="forbid")',
+            "model_config = ConfigDict()",
             framework,
             tests=("tests/api/test_tasks.py",),
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    *(
+        Removal(
+            "strings checked as sent, as the document describes them",
+            "src/{package}/tasks/schemas.py",
+            'model_config = ConfigDict(extra="forbid")',
+            'model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)',
+            framework,
+            tests=("tests/api/test_string_fields.py",),
         )
         for framework in (FASTAPI, FLASK)
     ),

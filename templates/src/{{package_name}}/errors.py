@@ -4,6 +4,7 @@ Every error leaves the API as `{"error": {"code": ..., "message": ..., "details"
 `code` is machine-readable and stable; `message` is for people and may change.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -90,4 +91,18 @@ def validation_details(
             type=str(error["type"]),
         )
         for error in errors
+    ]
+
+
+def repeated_parameters(query: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
+    """An error, shaped as pydantic's, for each query parameter the request sends twice.
+
+    Which of its values counts would be the server's guess: `?limit=5&limit=50` is refused
+    with a 422 that names `query.limit`, as any other value the document does not allow.
+    """
+    counts = Counter(name for name, _value in query)
+    return [
+        {"type": "repeated_parameter", "loc": ("query", name), "msg": "Send this parameter once."}
+        for name, count in counts.items()
+        if count > 1
     ]
