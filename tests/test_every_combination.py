@@ -25,6 +25,20 @@ LEFTOVER = re.compile(r"\{\{|\{%|\{#|%\}")
 FRAMEWORK_IMPORTS = re.compile(r"^\s*(from|import)\s+(fastapi|flask|starlette|werkzeug)\b", re.M)
 # Everything the two frameworks must render identically: all but the framework packages.
 FRAMEWORK_PATHS = re.compile(rf"^(src/{PACKAGE}|tests)/api/")
+# The layers point one way: models know no request schema, repositories commit nothing
+# (each service method is one unit of work).
+LAYER_RULES = [
+    (
+        re.compile(rf"^src/{PACKAGE}/.*/models\.py$"),
+        re.compile(rf"^from {PACKAGE}\.\w+\.schemas import", re.M),
+        "a model imports the API schemas",
+    ),
+    (
+        re.compile(rf"^src/{PACKAGE}/.*/repository\.py$"),
+        re.compile(r"\.commit\(\)"),
+        "a repository commits: the service's unit of work does",
+    ),
+]
 
 WITHOUT_FRAMEWORK = [
     {name: value for name, value in combination.items() if name != "framework"}
@@ -152,6 +166,11 @@ def problems_of(files: dict[str, str]) -> list[str]:
                 continue
             if undeclared := _imports(text) - allowed:
                 problems.append(f"{path}: imports undeclared {sorted(undeclared)}")
+            problems.extend(
+                f"{path}: {problem}"
+                for where, what, problem in LAYER_RULES
+                if where.match(path) and what.search(text)
+            )
             in_api = path.startswith(f"src/{PACKAGE}/api/")
             if path.startswith(f"src/{PACKAGE}/") and not in_api and FRAMEWORK_IMPORTS.search(text):
                 problems.append(f"{path}: a web framework imported outside the api package")
