@@ -1,6 +1,9 @@
 """gunicorn's configuration: where the server listens, by environment."""
 
+import os
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,3 +38,18 @@ def test_bind_chooses_the_address_in_every_environment(monkeypatch: pytest.Monke
     assert bind_with(monkeypatch, ENVIRONMENT="production", BIND="127.0.0.1:9000") == (
         "127.0.0.1:9000"
     )
+
+
+def test_a_wrong_setting_stops_the_server_with_one_line_naming_it(tmp_path: Path) -> None:
+    done = subprocess.run(  # noqa: S603  (this interpreter, with the project's own file)
+        [sys.executable, str(CONFIG)],
+        cwd=tmp_path,  # no .env here: only the environment below counts
+        env={**os.environ, "LOG_LEVEL": "loud"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: invalid settings: LOG_LEVEL: Input should be")
+    assert len(done.stderr.strip().splitlines()) == 1
