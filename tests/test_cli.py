@@ -216,7 +216,8 @@ def test_next_steps_match_the_generated_readme(workdir: Path, framework: str) ->
     apigen("new", "demo", "--framework", framework, "--yes", cwd=workdir)
 
     readme = (workdir / "demo" / "README.md").read_text()
-    assert RUN_COMMANDS[framework].format(package="demo") in readme
+    # The whole command, as the README spells it between backticks: not a shorter prefix.
+    assert f"`{RUN_COMMANDS[framework].format(package='demo')}`" in readme
 
 
 def test_dry_run_shows_the_tree_and_writes_nothing(workdir: Path) -> None:

@@ -32,9 +32,16 @@ BEHAVIOUR = "Behaviour"
 
 
 # How each framework's development server starts; the generated README says the same.
+# Each watches the project's code only: watching .venv too costs a core while idle.
 RUN_COMMANDS = {
-    "fastapi": "uv run uvicorn {package}.api.app:create_app --factory --reload",
-    "flask": "uv run flask --app {package}.api.app run --debug --port 8000",
+    "fastapi": (
+        "uv run uvicorn {package}.api.app:create_app --factory --reload --reload-dir src"
+        " --port 8000"
+    ),
+    "flask": (
+        "uv run flask --app {package}.api.app run --debug --port 8000"
+        " --exclude-patterns '*/.venv/*'"
+    ),
 }
 
 
@@ -208,8 +215,6 @@ def _generate(answers: Answers, target: Path, *, force: bool, overwrite: bool) -
     import shlex
 
     from rich.markup import escape
-    from rich.panel import Panel
-    from rich.text import Text
 
     from apigen.render import generate
 
@@ -241,14 +246,15 @@ def _generate(answers: Answers, target: Path, *, force: bool, overwrite: bool) -
         if answers.database == "postgresql"
         else []
     )
-    steps = "\n".join(
-        [
-            f"cd {shlex.quote(str(target))}",
-            "uv sync                       # install",
-            *database_step,
-            "uv run alembic upgrade head   # create the database",
-            f"{run}",
-            "uv run pytest --cov           # test",
-        ]
+    steps = [
+        f"cd {shlex.quote(str(target))}",
+        "uv sync                       # install",
+        *database_step,
+        "uv run alembic upgrade head   # create the database",
+        run,
+        "uv run pytest --cov           # test",
+    ]
+    # Plain lines, never wrapped or boxed by rich: each must paste into a shell whole.
+    console.out().print(
+        "Next steps:\n" + "\n".join(f"  {step}" for step in steps), markup=False, soft_wrap=True
     )
-    console.out().print(Panel(Text(steps), title="Next steps", title_align="left", expand=False))
