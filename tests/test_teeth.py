@@ -211,6 +211,31 @@ REMOVALS = [
     ),
     *(
         Removal(
+            "production reads no .env",
+            "src/{package}/config.py",
+            "return init_settings, env_settings, file_secret_settings",
+            "return init_settings, env_settings, dotenv_settings, file_secret_settings",
+            framework,
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    Removal(
+        "a .env that says production is refused",
+        "src/{package}/config.py",
+        'if dotenv_settings().get("environment") == Environment.PRODUCTION:',
+        "if False:",
+        tests=("tests/unit/test_config.py", "tests/unit/test_gunicorn_config.py"),
+    ),
+    Removal(
+        "a signing key that cannot sign stops the start",
+        "src/{package}/config.py",
+        "            signing_key_from(self)\n",
+        "            pass\n",
+        JWT,
+        tests=("tests/unit/test_config.py", "tests/unit/test_gunicorn_config.py"),
+    ),
+    *(
+        Removal(
             "CORS origins compared as written, never as patterns",
             "src/{package}/config.py",
             'if origin != "*" and not ORIGIN.fullmatch(origin):',
