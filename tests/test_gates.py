@@ -388,6 +388,46 @@ def test_a_few_hundred_slow_clients_neither_block_the_server_nor_stay(
     assert cut_off == len(slow)
 
 
+def test_a_few_hundred_slow_bodies_neither_block_the_server_nor_stay_on_flask(
+    memory_project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """300 connections that send a whole head and then part of the body, on 127.0.0.1.
+
+    Both servers read bodies on their event loop; Flask's worker also answers 408 to a body
+    that is overdue (uvicorn keeps waiting, holding no worker).
+    """
+    flask = answers_of(memory_project)["framework"] == "flask"
+    head = (
+        b"POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 100\r\n\r\n"
+    )
+    with gunicorn(memory_project, shared_venv, tmp_path, GUNICORN_BODY_TIMEOUT="3") as url:
+        host, port = url.removeprefix("http://").split(":")
+        slow = [socket.create_connection((host, int(port)), timeout=10) for _ in range(300)]
+        try:
+            for connection in slow:
+                connection.sendall(head + b'{"email"')
+            latencies = []
+            for _ in range(4):
+                started = time.monotonic()
+                status, _, _ = send(f"{url}/health/live")
+                latencies.append((status, time.monotonic() - started))
+                time.sleep(0.5)
+            answers = []
+            if flask:
+                time.sleep(3)
+                for connection in slow:
+                    connection.settimeout(5)
+                    answers.append(connection.recv(65536).split(b"\r\n", 1)[0])
+        finally:
+            for connection in slow:
+                connection.close()
+
+    assert all(status == 200 and seconds < 2 for status, seconds in latencies), latencies
+    if flask:
+        assert set(answers) == {b"HTTP/1.1 408 Request Timeout"}
+
+
 def test_forwarded_for_counts_only_from_the_trusted_proxies(
     memory_project: Path, shared_venv: Path, tmp_path: Path
 ) -> None:

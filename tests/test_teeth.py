@@ -690,6 +690,30 @@ REMOVALS = [
         )
     ),
     Removal(
+        "request bodies read on the event loop",
+        "src/{package}/api/server.py",
+        "return self.body_end(bytes(received), pending.head_end) is not None",
+        "return True",
+        FLASK,
+        tests=("tests/api/test_server.py",),
+    ),
+    Removal(
+        "a deadline for request bodies (408)",
+        "src/{package}/api/server.py",
+        "if self.pending[conn].head_end is not None:",
+        "if False:",
+        FLASK,
+        tests=("tests/api/test_server.py",),
+    ),
+    Removal(
+        "threads left free by a login flood",
+        "gunicorn.conf.py",
+        "if threads < MIN_THREADS:",
+        "if False:",
+        {**FLASK, **JWT},
+        tests=("tests/api/test_server.py",),
+    ),
+    Removal(
         "rate limit hook",
         "src/{package}/api/middleware.py",
         "    app.before_request(limit_rate)\n",

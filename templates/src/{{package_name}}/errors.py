@@ -24,6 +24,7 @@ class ErrorCode:
     BAD_REQUEST = "BAD_REQUEST"
     URI_TOO_LONG = "URI_TOO_LONG"
     HEADERS_TOO_LARGE = "HEADERS_TOO_LARGE"
+    REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
 
 
 class ErrorDetail(BaseModel):
