@@ -486,6 +486,41 @@ def test_in_production_every_line_is_json_and_each_request_is_logged_once(
     assert not [r for r in records if str(r.get("logger")).endswith(".access")]
 
 
+def test_gunicorn_serves_the_metrics_on_their_own_port_only(
+    metrics_project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """On the API's host (BIND's, even in production), and idle clients are cut, not kept."""
+    port = free_port()
+    settings = production_settings(metrics_project)
+    with gunicorn(
+        metrics_project, shared_venv, tmp_path, METRICS_PORT=str(port), **settings
+    ) as url:
+        send(f"{url}/health/live")
+        api_metrics, _, _ = send(f"{url}/metrics")
+        # Another loopback address reaches a listener on every interface, not one on 127.0.0.1.
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.2", port), timeout=5).close()
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=20) for _ in range(50)]
+        try:
+            for connection in idle:
+                connection.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+            cut_off = 0
+            for connection in idle:
+                try:
+                    cut_off += connection.recv(1) == b""
+                except ConnectionError:  # closed unanswered: beyond the connections served
+                    cut_off += 1
+        finally:
+            for connection in idle:
+                connection.close()
+        status, scraped, _ = send(f"http://127.0.0.1:{port}/metrics")
+
+    assert api_metrics == 404
+    assert cut_off == len(idle)
+    assert status == 200
+    assert b'http_requests_total{method="GET",route="/health/live"' in scraped
+
+
 @contextmanager
 def identity_provider(project: Path, venv: Path) -> Iterator[tuple[dict[str, Any], Any]]:
     """The project's stand-in identity provider in a process of its own, with its tokens.

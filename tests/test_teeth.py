@@ -278,6 +278,69 @@ REMOVALS = [
     ),
     *(
         Removal(
+            "unknown query parameters refused by every operation",
+            "src/{package}/tasks/schemas.py",
+            'never silently ignored.\n    """\n\n    model_config = ConfigDict(extra="forbid")',
+            'never silently ignored.\n    """\n\n    model_config = ConfigDict()',
+            framework,
+            tests=("tests/api/test_tasks.py",),
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    *(
+        Removal(
+            "path and query integers are digits alone",
+            "src/{package}/tasks/schemas.py",
+            "if isinstance(value, str) and not re.fullmatch(DIGITS, value):",
+            "if False:",
+            framework,
+            tests=("tests/api/test_tasks.py",),
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    *(
+        Removal(
+            "Accept weights decide the version",
+            "src/{package}/versioning.py",
+            "weight = float(value)",
+            "weight = 1.0",
+            {**framework, "versioning": "header"},
+            tests=("tests/unit/test_versioning.py", "tests/api/test_versions.py"),
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    *(
+        Removal(
+            "a refused version's answer carries no deprecation",
+            "src/{package}/api/versions.py",
+            "g.setdefault(VERSION_REFUSED, True)",
+            "pass",
+            {**FLASK, "versioning": versioning},
+            tests=("tests/api/test_versions.py",),
+        )
+        for versioning in ("header", "query")
+    ),
+    *(
+        Removal(
+            "metrics listen where the API does",
+            "gunicorn.conf.py",
+            'os.environ.get("METRICS_HOST") or host_of(bind)',
+            '"0.0.0.0"',
+            {**framework, "metrics": "prometheus"},
+            tests=("tests/unit/test_metrics.py",),
+        )
+        for framework in (FASTAPI, FLASK)
+    ),
+    Removal(
+        "metrics connections bounded",
+        "src/{package}/metrics.py",
+        "if self.slots.acquire(blocking=False):",
+        "if True:",
+        {"metrics": "prometheus"},
+        tests=("tests/unit/test_metrics.py",),
+    ),
+    *(
+        Removal(
             "strings checked as sent, as the document describes them",
             "src/{package}/tasks/schemas.py",
             'model_config = ConfigDict(extra="forbid")',

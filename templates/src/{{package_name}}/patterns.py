@@ -14,3 +14,8 @@ WITHOUT_NUL = r"^[^\x00]*$"
 
 # Not whitespace alone: one character that is neither whitespace nor NUL, and no NUL at all.
 NOT_BLANK = rf"^[{WHITESPACE}]*[^{WHITESPACE}\x00][^\x00]*$"
+
+# An integer as a path or query string sends it: ASCII digits, after a minus sign if it is
+# negative. int() also reads " 1", "1\n", "+1", "1_0" and "\u0661" (an Arabic-Indic one),
+# none of which a document's integer allows.
+DIGITS = r"^-?[0-9]+$"
