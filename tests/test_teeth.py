@@ -755,8 +755,16 @@ REMOVALS = [
     Removal(
         "request bodies read on the event loop",
         "src/{package}/api/server.py",
-        "return self.body_end(bytes(received), pending.head_end) is not None",
+        "return self.body_end(pending) is not None",
         "return True",
+        FLASK,
+        tests=("tests/api/test_server.py",),
+    ),
+    Removal(
+        "a bound on the bodies a worker holds",
+        "src/{package}/api/server.py",
+        "        elif self.buffered > self.buffer_bytes:",
+        "        elif False:",
         FLASK,
         tests=("tests/api/test_server.py",),
     ),
