@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from apigen.dev_env import development_key_pem
 from tests.gates import (
     POSTGRES_ADDRESS,
     POSTGRES_SERVER_URL,
@@ -127,7 +128,8 @@ def free_port() -> int:
 def gunicorn(project: Path, venv: Path, tmp_path: Path, **settings: str) -> Iterator[str]:
     """The README's production command, `gunicorn`, started for real on a free port.
 
-    The project's own `.env` (the development key apigen wrote) is read, as it would be.
+    The project's own `.env` (the development key apigen wrote) is read, as it would be,
+    except in production (`production_settings`), which reads no `.env`.
     What the server prints, on stdout and stderr, lands in `tmp_path / "gunicorn.log"`.
     """
     port = free_port()
@@ -454,9 +456,12 @@ def test_forwarded_for_counts_only_from_the_trusted_proxies(
 
 
 def production_settings(project: Path) -> dict[str, str]:
-    """What `ENVIRONMENT=production` needs on top of the project's `.env`, for any combination."""
+    """What `ENVIRONMENT=production` needs, for any combination: production reads no `.env`,
+    so its signing key is a new one, in the server's environment as a deployment sets it."""
     answers = answers_of(project)
     settings = {"ENVIRONMENT": "production", "RATE_LIMIT_NAMESPACE": f"gate-{uuid.uuid4().hex}"}
+    if answers["auth"] == "jwt":
+        settings["JWT_PRIVATE_KEY"] = development_key_pem()
     if answers["rate_limit"] == "memory":
         settings["WEB_CONCURRENCY"] = "1"  # production refuses per-process counts otherwise
     if answers["auth"] == "oidc":
