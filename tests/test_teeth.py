@@ -748,9 +748,33 @@ REMOVALS = [
             tests=("tests/api/test_server.py",),
         )
         for framework, old, new in (
-            (FASTAPI, "self.transport.close()\n\n    def send_400", "pass\n\n    def send_400"),
-            (FLASK, "self.drop(conn)\n\n    def handle_error", "pass\n\n    def handle_error"),
+            (FASTAPI, "self.closing.close_now()\n\n    def send_400", "pass\n\n    def send_400"),
+            (FLASK, "else:\n                self.drop(conn)", "else:\n                pass"),
         )
+    ),
+    Removal(
+        "a graceful close while the client may still be sending",
+        "src/{package}/api/server.py",
+        "if not self.protocol.client_may_be_sending() or",
+        "if True or",
+        FASTAPI,
+        tests=("tests/api/test_server.py",),
+    ),
+    Removal(
+        "a graceful close",
+        "src/{package}/api/server.py",
+        "            conn.sock.shutdown(socket.SHUT_WR)\n",
+        "            conn.close()\n            return\n",
+        FLASK,
+        tests=("tests/api/test_server.py",),
+    ),
+    Removal(
+        "a graceful close that does not block the event loop",
+        "src/{package}/api/server.py",
+        "if fs.cancelled() or fs.exception() is not None or fs.result() is not False:",
+        "if True:",
+        FLASK,
+        tests=("tests/api/test_server.py",),
     ),
     Removal(
         "request bodies read on the event loop",
