@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
 from apigen import __version__, console, store
 from apigen.dev_env import write_development_env
@@ -47,17 +48,28 @@ def check_destination(destination: Path, *, force: bool = False) -> None:
 
 
 @contextmanager
-def _uninterruptible() -> Iterator[None]:
-    """Hold off Ctrl-C and SIGTERM for a step that must not stop half-way."""
+def _uninterruptible(*, then_stop: bool = True) -> Iterator[None]:
+    """Hold off Ctrl-C and SIGTERM for a step that must not stop half-way.
+
+    One that arrives meanwhile is not lost: it stops the run once the step is done, unless
+    `then_stop` is false (the step completes the project, so there is nothing left to stop).
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in _STOP_SIGNALS}
+    received: list[int] = []
+
+    def hold(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+
+    previous = {signum: signal.signal(signum, hold) for signum in _STOP_SIGNALS}
     try:
         yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+    if received and then_stop:
+        raise KeyboardInterrupt
 
 
 @contextmanager
@@ -212,7 +224,7 @@ def _merge_into(project: Path, destination: Path, overwrite: bool) -> Merge:
     ]
     if blocked:
         raise ApigenError(f"{destination / blocked[0]}: a file of yours is in the way of a folder")
-    with _uninterruptible():
+    with _uninterruptible(then_stop=False):  # the user's folder gets all the files or none
         for relative in plan.added + plan.replaced:
             (destination / relative).parent.mkdir(parents=True, exist_ok=True)
             (project / relative).replace(destination / relative)
@@ -254,7 +266,8 @@ def generate(
         # After the commit: the key must never enter git, even where .gitignore was edited.
         write_development_env(project, answers.auth)
         progress("Moving the project into place")
-        with _uninterruptible():  # past this point the project is complete: finish the move
+        # Past this point the project is complete: finish the move, whatever arrives.
+        with _uninterruptible(then_stop=False):
             move_into_place(project, destination)
     return None
 

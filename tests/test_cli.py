@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -367,11 +368,19 @@ def test_git_missing_names_the_step_and_leaves_nothing(workdir: Path, env: dict[
 def test_an_interrupt_during_generation_leaves_nothing(
     workdir: Path, env: dict[str, str], signum: signal.Signals
 ) -> None:
+    # Each git command waits a second first, so the interrupt always lands mid-generation
+    # however fast or loaded the machine: git runs in the staging directory.
+    real_git = shutil.which("git")
+    assert real_git is not None
+    slow_bin = workdir / ".home" / "slow-git"
+    slow_bin.mkdir(parents=True)
+    (slow_bin / "git").write_text(f'#!/bin/sh\nsleep 1\nexec {shlex.quote(real_git)} "$@"\n')
+    (slow_bin / "git").chmod(0o755)
     before = tree_digest(workdir)
     process = subprocess.Popen(
         [sys.executable, "-m", "apigen", "new", "demo", "--yes"],
         cwd=workdir,
-        env=env,
+        env={**env, "PATH": f"{slow_bin}{os.pathsep}{env['PATH']}"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

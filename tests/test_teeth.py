@@ -777,6 +777,16 @@ REMOVALS = [
         tests=("tests/api/test_server.py",),
     ),
     Removal(
+        "chunked bodies read once, not again for each piece",
+        "src/{package}/api/server.py",
+        "        data = pending.received\n",
+        "        data = pending.received\n"
+        "        pending.next_chunk, pending.body_bytes = pending.head_end or 0, 0\n"
+        "        pending.in_trailers = False\n",
+        FLASK,
+        tests=("tests/api/test_server.py",),
+    ),
+    Removal(
         "request bodies read on the event loop",
         "src/{package}/api/server.py",
         "return self.body_end(pending) is not None",
@@ -824,13 +834,16 @@ REMOVALS = [
         FASTAPI,
         tests=("tests/api/test_server.py",),
     ),
-    Removal(
-        "a request id on the worker's own errors",
-        "src/{package}/api/server.py",
-        '            f"{REQUEST_ID_HEADER}: {resolve_request_id(None)}",\n',
-        "",
-        FASTAPI,
-        tests=("tests/api/test_server.py",),
+    *(
+        Removal(
+            "a request id on the worker's own errors",
+            "src/{package}/errors.py",
+            '        f"{REQUEST_ID_HEADER}: {request_id}",\n',
+            "",
+            framework,
+            tests=("tests/api/test_server.py",),
+        )
+        for framework in (FASTAPI, FLASK)
     ),
     Removal(
         "every body parse failure a 422",
