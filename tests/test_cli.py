@@ -397,3 +397,10 @@ def test_an_interrupt_during_generation_leaves_nothing(
     assert process.returncode == 130
     assert stderr == "apigen: error: interrupted; nothing was written\n"
     assert tree_digest(workdir) == before
+
+
+def test_update_of_a_folder_that_does_not_exist_says_so(workdir: Path) -> None:
+    run = apigen("update", "nowhere", cwd=workdir)
+
+    assert run.returncode == 1
+    assert run.stderr == f"apigen: error: {workdir / 'nowhere'}: no such directory\n"

@@ -327,3 +327,18 @@ def test_a_wrong_flag_is_refused_before_any_question(terminal: Terminal) -> None
 
     assert "apigen: error: unknown framework 'django' (choose fastapi or flask)" in shown
     assert "? " not in shown
+
+
+def test_a_destination_that_cannot_take_the_project_is_refused_before_any_question(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "notes.txt").write_text("mine\n")
+    tmux = terminal("new", "shop")
+
+    shown = wait_for(tmux, "exit 1")
+
+    assert "apigen: error: " in shown
+    assert "directory is not empty" in shown
+    assert "? " not in shown
+    assert (tmp_path / "shop" / "notes.txt").read_text() == "mine\n"

@@ -314,6 +314,8 @@ def test_data_changes_an_answer_and_keeps_the_edits(releases: Releases, project:
         ("framework", "KEY=VALUE"),
         ("colour=blue", "unknown option"),
         ("framework=django", "unknown framework 'django' (choose fastapi or flask)"),
+        # The flag's spelling names the option too; the value is what is wrong here.
+        ("rate-limit=pigeon", "unknown rate limit 'pigeon' (choose memory, redis or none)"),
         ("package_name=class", "keyword"),
     ],
 )

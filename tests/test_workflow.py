@@ -143,6 +143,8 @@ def test_every_make_target_the_readme_documents_runs(
         env = own_environment(DATABASE_URL=url)
         for target in ("help", "install", "format", "check"):
             check([make, target], cwd=project, env=env, timeout=900)
+        # The hook `make install` set up runs as a commit would, with no network to reach.
+        check(["uv", "run", "pre-commit", "run", "--all-files"], cwd=project, env=env, timeout=600)
         check([make, "migration", "m=nothing changed"], cwd=project, env=env)
         port = free_port()
         with serving([make, "dev", f"PORT={port}"], project, env, f"http://127.0.0.1:{port}"):

@@ -151,6 +151,11 @@ def new(
     given = {name: flags[name] if flags[name] is not None else recorded.get(name) for name in flags}
     use_defaults = yes or answers_file is not None
     interactive = console.is_interactive()
+    if destination is not None:
+        from apigen.render import check_destination
+
+        # Before any question: a folder that cannot take the project would waste the answers.
+        check_destination(destination.absolute(), force=force)
     answers = collect(
         given, destination, use_defaults=use_defaults, interactive=interactive, ask=_ask
     )
