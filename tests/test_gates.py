@@ -390,13 +390,14 @@ def test_a_few_hundred_slow_clients_neither_block_the_server_nor_stay(
     assert cut_off == len(slow)
 
 
-def test_a_few_hundred_slow_bodies_neither_block_the_server_nor_stay_on_flask(
+def test_a_few_hundred_slow_bodies_neither_block_the_server_nor_stay(
     memory_project: Path, shared_venv: Path, tmp_path: Path
 ) -> None:
     """300 connections that send a whole head and then part of the body, on 127.0.0.1.
 
-    Both servers read bodies on their event loop; Flask's worker also answers 408 to a body
-    that is overdue (uvicorn keeps waiting, holding no worker).
+    Both servers read bodies on their event loop and close a connection whose body is
+    overdue: Flask's worker answers it 408 (it reads the body before the application sees
+    the request), uvicorn's has answered 405 already (the route takes no body).
     """
     flask = answers_of(memory_project)["framework"] == "flask"
     head = (
@@ -415,19 +416,21 @@ def test_a_few_hundred_slow_bodies_neither_block_the_server_nor_stay_on_flask(
                 status, _, _ = send(f"{url}/health/live")
                 latencies.append((status, time.monotonic() - started))
                 time.sleep(0.5)
+            time.sleep(3)
             answers = []
-            if flask:
-                time.sleep(3)
-                for connection in slow:
-                    connection.settimeout(5)
-                    answers.append(connection.recv(65536).split(b"\r\n", 1)[0])
+            for connection in slow:
+                connection.settimeout(5)
+                received = b""
+                while chunk := connection.recv(65536):  # until the server closes it
+                    received += chunk
+                answers.append(received.split(b"\r\n", 1)[0])
         finally:
             for connection in slow:
                 connection.close()
 
     assert all(status == 200 and seconds < 2 for status, seconds in latencies), latencies
-    if flask:
-        assert set(answers) == {b"HTTP/1.1 408 Request Timeout"}
+    expected = b"HTTP/1.1 408 Request Timeout" if flask else b"HTTP/1.1 405 Method Not Allowed"
+    assert set(answers) == {expected}
 
 
 def test_forwarded_for_counts_only_from_the_trusted_proxies(

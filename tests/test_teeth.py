@@ -810,6 +810,14 @@ REMOVALS = [
         {"rate_limit": "memory"},
     ),
     Removal(
+        "a deadline for request bodies (408)",
+        "src/{package}/api/server.py",
+        "        elif self.body_deadline is None:\n",
+        "        elif False:\n",
+        FASTAPI,
+        tests=("tests/api/test_server.py",),
+    ),
+    Removal(
         "request bodies read on the event loop",
         "src/{package}/api/server.py",
         "            return len(received) >= pending.end\n",
