@@ -842,6 +842,14 @@ REMOVALS = [
         tests=("tests/api/test_authorization.py",),
     ),
     Removal(
+        "refused preflights get no CORS grants",
+        "src/{package}/api/middleware.py",
+        "    app.after_request(withhold_refused_preflight_grants)\n",
+        "",
+        FLASK,
+        tests=("tests/api/test_cors.py",),
+    ),
+    Removal(
         "request bodies read on the event loop",
         "src/{package}/api/server.py",
         "            return len(received) >= pending.end\n",
