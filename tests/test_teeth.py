@@ -850,6 +850,14 @@ REMOVALS = [
         tests=("tests/api/test_cors.py",),
     ),
     Removal(
+        "routes without versions never refuse one",
+        "src/{package}/api/versions.py",
+        'if rule is not None and rule.endpoint.split(".")[0] in VERSION_BLUEPRINTS:',
+        "if True:",
+        {**FLASK, "versioning": "header"},
+        tests=("tests/api/test_versions.py",),
+    ),
+    Removal(
         "request bodies read on the event loop",
         "src/{package}/api/server.py",
         "            return len(received) >= pending.end\n",
