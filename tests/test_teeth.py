@@ -857,6 +857,24 @@ REMOVALS = [
         {**FLASK, "versioning": "header"},
         tests=("tests/api/test_versions.py",),
     ),
+    *(
+        Removal(
+            "a database that cannot answer is a 503 to retry",
+            "src/{package}/api/errors.py",
+            old,
+            new,
+            framework,
+            tests=("tests/api/test_errors.py",),
+        )
+        for framework, old, new in (
+            (FASTAPI, "    **dict.fromkeys(UNAVAILABLE, handle_database_unavailable),\n", ""),
+            (
+                FLASK,
+                "        app.register_error_handler(unavailable, handle_database_unavailable)\n",
+                "        pass\n",
+            ),
+        )
+    ),
     Removal(
         "request bodies read on the event loop",
         "src/{package}/api/server.py",
