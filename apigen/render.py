@@ -75,15 +75,19 @@ def _uninterruptible(*, then_stop: bool = True) -> Iterator[None]:
 @contextmanager
 def _staging(parent: Path) -> Iterator[Path]:
     """A temporary directory next to the destination, removed whatever happens."""
-    with _uninterruptible():  # created and owned by the `finally` below, never in between
-        try:
-            staging = Path(tempfile.mkdtemp(prefix=".apigen-", dir=parent))
-        except OSError as exc:
-            raise ApigenError(f"{parent}: cannot create files here ({exc.strerror})") from exc
+    staging: Path | None = None
     try:
+        # Created and owned by the `finally` below, never in between: an interrupt that comes
+        # meanwhile stops the run once `staging` is set, so the folder is removed.
+        with _uninterruptible():
+            try:
+                staging = Path(tempfile.mkdtemp(prefix=".apigen-", dir=parent))
+            except OSError as exc:
+                raise ApigenError(f"{parent}: cannot create files here ({exc.strerror})") from exc
         yield staging
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _plain_copy(source: Path, scratch: Path) -> Path:

@@ -378,7 +378,7 @@ def test_an_interrupt_during_generation_leaves_nothing(
     (slow_bin / "git").chmod(0o755)
     before = tree_digest(workdir)
     process = subprocess.Popen(
-        [sys.executable, "-m", "apigen", "new", "demo", "--yes"],
+        [sys.executable, "-X", "faulthandler", "-m", "apigen", "new", "demo", "--yes"],
         cwd=workdir,
         env={**env, "PATH": f"{slow_bin}{os.pathsep}{env['PATH']}"},
         stdout=subprocess.PIPE,
@@ -392,7 +392,12 @@ def test_an_interrupt_during_generation_leaves_nothing(
         time.sleep(0.005)
 
     process.send_signal(signum)
-    _, stderr = process.communicate(timeout=60)
+    try:
+        _, stderr = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)  # faulthandler prints where apigen was
+        _, stderr = process.communicate()
+        pytest.fail(f"apigen went on after the interrupt:\n{stderr[-3000:]}")
 
     assert process.returncode == 130
     assert stderr == "apigen: error: interrupted; nothing was written\n"
