@@ -62,7 +62,9 @@ def _uninterruptible(*, then_stop: bool = True) -> Iterator[None]:
     def hold(signum: int, _frame: FrameType | None) -> None:
         received.append(signum)
 
-    previous = {signum: signal.signal(signum, hold) for signum in _STOP_SIGNALS}
+    # A signal the process ignores (SIGINT in a shell's background job) stays ignored.
+    held = [signum for signum in _STOP_SIGNALS if signal.getsignal(signum) != signal.SIG_IGN]
+    previous = {signum: signal.signal(signum, hold) for signum in held}
     try:
         yield
     finally:

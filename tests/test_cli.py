@@ -377,8 +377,14 @@ def test_an_interrupt_during_generation_leaves_nothing(
     (slow_bin / "git").write_text(f'#!/bin/sh\nsleep 1\nexec {shlex.quote(real_git)} "$@"\n')
     (slow_bin / "git").chmod(0o755)
     before = tree_digest(workdir)
+    # A shell starts background jobs with SIGINT ignored, and children inherit that: apigen
+    # starts with SIGINT's usual handler, as in a terminal, whatever runs this test.
+    as_in_a_terminal = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.argv[0] = 'apigen'; runpy.run_module('apigen', run_name='__main__')"
+    )
     process = subprocess.Popen(
-        [sys.executable, "-X", "faulthandler", "-m", "apigen", "new", "demo", "--yes"],
+        [sys.executable, "-X", "faulthandler", "-c", as_in_a_terminal, "new", "demo", "--yes"],
         cwd=workdir,
         env={**env, "PATH": f"{slow_bin}{os.pathsep}{env['PATH']}"},
         stdout=subprocess.PIPE,

@@ -646,7 +646,7 @@ REMOVALS = [
     Removal(
         "authentication of requests",
         "src/{package}/api/dependencies.py",
-        'return authentication.authenticate(request.headers.get("Authorization"))',
+        "return authentication.authenticate(authorization)",
         'return Principal("alice")',
         {**FASTAPI, **JWT},
         tests=("tests/api/test_authorization.py",),
