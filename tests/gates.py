@@ -243,5 +243,13 @@ def memory_project(
     return installed(request.param)
 
 
+@pytest.fixture(scope="module", params=_one_per_framework(rate_limit="redis"))
+def recycling_project(
+    request: pytest.FixtureRequest, installed: Callable[[dict[str, str]], Path]
+) -> Path:
+    """One gated project per framework whose workers may be recycled (limits in Redis)."""
+    return installed(request.param)
+
+
 def venv_tool(venv: Path, name: str) -> str:
     return str(venv / "bin" / name)

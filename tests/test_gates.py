@@ -6,6 +6,7 @@ dependencies are installed once per test session.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -322,6 +323,74 @@ def test_in_memory_limits_last_past_what_used_to_recycle_the_worker(
     assert 429 not in spent
     assert set(probes) == {200}
     assert after == 429
+
+
+def keep_alive_client(url: str, paths: list[str]) -> tuple[list[int], list[str], int]:
+    """GET each path in turn on one keep-alive connection, opening another when told to.
+
+    Returns the statuses of the complete responses, the failures (a connection closed or
+    reset under a request, a short body) and how many responses said `Connection: close`.
+    Nothing is retried: a request the server drops is a failure.
+    """
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    statuses: list[int] = []
+    failures: list[str] = []
+    closes = 0
+    for path in paths:
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            body = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            failures.append(f"{path}: {error!r}")
+            connection.close()
+            continue
+        if len(body) != int(response.headers["Content-Length"]):
+            failures.append(f"{path}: {len(body)} bytes of {response.headers['Content-Length']}")
+        statuses.append(response.status)
+        if response.will_close:
+            closes += 1
+            connection.close()  # the next request opens a new connection
+    connection.close()
+    return statuses, failures, closes
+
+
+def test_no_request_fails_while_workers_recycle(
+    recycling_project: Path, shared_venv: Path, tmp_path: Path
+) -> None:
+    """One worker, recycled every 100 requests, under eight busy keep-alive clients.
+
+    A stopping worker used to close its keep-alive connections under the clients' next
+    requests: each recycle cost every client connected then a request.
+    """
+    require_redis()
+    project = recycling_project
+    recycling = {
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_MAX_REQUESTS": "100",
+        "GUNICORN_MAX_REQUESTS_JITTER": "0",
+        "RATE_LIMIT_DEFAULT": "100000/minute",
+        "RATE_LIMIT_NAMESPACE": f"gate-{uuid.uuid4().hex}",
+    }
+    # Liveness, and the tasks without a token: the rate limit, authentication and the error
+    # envelope all run, and the answer is a 401.
+    paths = ["/health/live", tasks_path(project)] * 60
+    with gunicorn(project, shared_venv, tmp_path, **recycling) as url:
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(keep_alive_client, [url] * 8, [paths] * 8))
+    boots = (tmp_path / "gunicorn.log").read_text().count("Booting worker")
+
+    failures = [failure for _, failed, _ in results for failure in failed]
+    statuses = [status for answered, _, _ in results for status in answered]
+    assert failures == []
+    assert len(statuses) == 8 * len(paths)
+    assert set(statuses) == {200, 401}
+    # 960 requests at 100 a worker and more: uvicorn checks its count ten times a second, and
+    # a stopping worker answers each connection's next request.
+    assert boots >= 4
+    # Clients were connected when workers stopped, and were told to reconnect.
+    assert sum(closes for _, _, closes in results) >= 8
 
 
 def raw_exchange(url: str, request: bytes, timeout: float = 10) -> bytes:

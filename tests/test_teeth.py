@@ -761,6 +761,14 @@ REMOVALS = [
         tests=("tests/api/test_server.py",),
     ),
     Removal(
+        "a stopping worker answers its keep-alive clients' next request",
+        "src/{package}/api/server.py",
+        "        self.draining = True\n",
+        "        super().shutdown()\n        return\n",
+        FASTAPI,
+        tests=("tests/api/test_server.py",),
+    ),
+    Removal(
         "a graceful close",
         "src/{package}/api/server.py",
         "            conn.sock.shutdown(socket.SHUT_WR)\n",
