@@ -86,6 +86,7 @@ def test_python_files_are_valid_syntax(project: Path) -> None:
 # The import names each dependency a generated project may declare provides.
 PROVIDES = {
     "alembic": {"alembic"},
+    "anyio": {"anyio"},
     "argon2-cffi": {"argon2"},
     "bandit": set(),
     "fastapi": {"fastapi"},
