@@ -277,8 +277,9 @@ def prepare(framework: str, workdir: Path, rate_limit: str, checkout: Path) -> T
     """Generate and install the project, migrate and seed its database, write the bare app."""
     project = workdir / f"bench-{framework}"
     flags = ["--framework", framework, "--auth", "jwt", "--rate-limit", rate_limit]
+    flags += ["--database", "sqlite", "--yes"]
     subprocess.run(
-        [sys.executable, "-m", "apigen", "new", str(project), *flags, "--database", "sqlite", "--yes"],
+        [sys.executable, "-m", "apigen", "new", str(project), *flags],
         check=True,
         cwd=workdir,
         env=clean_env(PYTHONPATH=str(checkout), APIGEN_HOME=str(workdir / "apigen-home")),
@@ -290,7 +291,8 @@ def prepare(framework: str, workdir: Path, rate_limit: str, checkout: Path) -> T
     answers = (project / ".copier-answers.yml").read_text()
     package = re.search(r"^package_name: (\S+)", answers, re.MULTILINE)
     versioning = re.search(r"^versioning: (\S+)", answers, re.MULTILINE)
-    assert package and versioning
+    if package is None or versioning is None:
+        sys.exit(f"no package name or versioning in {project}/.copier-answers.yml")
     tasks_path = "/api/v2/tasks" if versioning[1] == "url" else "/api/tasks"
     database = workdir / f"bench-{framework}.db"
     sys.path.insert(0, str(REPO_ROOT))
@@ -339,7 +341,8 @@ def login(target: Target) -> str:
     url = target.servers["generated"].url
     account = {"email": "bench@example.com", "password": PASSWORD}
     tokens = call(f"{url}/api/auth/login", "POST", account)
-    assert isinstance(tokens, dict)
+    if not isinstance(tokens, dict):
+        sys.exit(f"login answered {tokens!r}")
     return str(tokens["access_token"])
 
 
@@ -377,10 +380,15 @@ def wrk(url: str, token: str, duration: int, connections: int) -> tuple[float, f
     output = subprocess.run(
         command, check=True, capture_output=True, text=True, timeout=duration + 60
     ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
-    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output).groups()  # type: ignore[union-attr]
-    p99_ms = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
+    if rate is None or p99 is None:
+        sys.exit(f"wrk said:\n{output}")
+    rps = float(rate[1])
+    p99_ms = float(p99[1]) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99[2]]
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
     socket_errors = sum(int(n) for n in errors.groups()) if errors else 0
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return rps, p99_ms, socket_errors, int(non_2xx[1]) if non_2xx else 0
@@ -474,9 +482,7 @@ def main() -> None:
         with exclusive(args.lock):
             for target in targets:
                 for endpoint in ("live", "tasks"):
-                    results = measure(
-                        target, endpoint, args.runs, args.duration, args.connections
-                    )
+                    results = measure(target, endpoint, args.runs, args.duration, args.connections)
                     lines.append(row(target.framework, endpoint, results))
                     print(lines[-1], flush=True)
     finally:

@@ -376,9 +376,11 @@ def test_no_request_fails_while_workers_recycle(
     # Liveness, and the tasks without a token: the rate limit, authentication and the error
     # envelope all run, and the answer is a 401.
     paths = ["/health/live", tasks_path(project)] * 60
-    with gunicorn(project, shared_venv, tmp_path, **recycling) as url:
-        with ThreadPoolExecutor(8) as pool:
-            results = list(pool.map(keep_alive_client, [url] * 8, [paths] * 8))
+    with (
+        gunicorn(project, shared_venv, tmp_path, **recycling) as url,
+        ThreadPoolExecutor(8) as pool,
+    ):
+        results = list(pool.map(keep_alive_client, [url] * 8, [paths] * 8))
     boots = (tmp_path / "gunicorn.log").read_text().count("Booting worker")
 
     failures = [failure for _, failed, _ in results for failure in failed]
