@@ -84,8 +84,8 @@ REMOVALS = [
     Removal(
         "security headers",
         "src/{package}/api/middleware.py",
-        "        response.headers.setdefault(name, value)",
-        "        pass",
+        " if name.lower() not in present\n",
+        " if False\n",
         FLASK,
         tests=("tests/api/test_security_headers.py",),
     ),
