@@ -113,7 +113,8 @@ def render(answers: Answers, target: Path, tag: str | None = None) -> Rendered:
     from apigen.renderer import TemplateRenderer
 
     try:
-        return TemplateRenderer(template_root()).render(
+        renderer = TemplateRenderer(template_root(), bytecode_cache=store.cache_path() / "jinja")
+        return renderer.render(
             answers.as_data(), src_path=template_source(), commit=tag, dst_path=target
         )
     except Exception as exc:  # Jinja and YAML raise many unrelated types

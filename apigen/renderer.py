@@ -30,14 +30,14 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from unicodedata import normalize
 
 if TYPE_CHECKING:
-    from jinja2 import Environment, Template
+    from jinja2 import BaseLoader, BytecodeCache, Environment, Template
 
 CONFIG_FILE = "copier.yml"
 # copier.yml settings this renderer implements. Questions are the other keys (no `_`).
@@ -123,8 +123,15 @@ class _Source:
 class TemplateRenderer:
     """apigen's template, read once, rendered for any answers."""
 
-    def __init__(self, root: Path, *, strict: bool = False) -> None:
-        """`root` holds copier.yml; `strict` makes an undefined name an error (tests)."""
+    def __init__(
+        self, root: Path, *, strict: bool = False, bytecode_cache: Path | None = None
+    ) -> None:
+        """`root` holds copier.yml; `strict` makes an undefined name an error (tests).
+
+        `bytecode_cache` is a folder where Jinja keeps the templates it compiled, as
+        Python keeps modules in __pycache__: a template whose source changed is compiled
+        again; without it every run compiles every template.
+        """
         import yaml
 
         self.root = root.resolve()
@@ -146,7 +153,7 @@ class TemplateRenderer:
         self.exclude = tuple(config.get("_exclude", default_exclude))
         self.answers_file = str(config.get("_answers_file", ".copier-answers.yml"))
         self.copy_root = self.root / self.subdirectory
-        self.env = _environment(self.root, strict=strict)
+        self.env = _environment(self.root, strict=strict, bytecode_cache=bytecode_cache)
         self._sources = tuple(self._scan(self.copy_root, PurePosixPath()))
         self._compiled: dict[str, Template] = {}
         self._plain: dict[Path, bytes] = {}
@@ -173,9 +180,11 @@ class TemplateRenderer:
                     yield from self._scan(path, relative)
 
     def _string(self, source: str) -> Template:
+        """A path part or exclusion compiled once (through the loader, so the bytecode
+        cache keeps it too; the code is the same as `from_string` makes)."""
         compiled = self._compiled.get(source)
         if compiled is None:
-            compiled = self._compiled[source] = self.env.from_string(source)
+            compiled = self._compiled[source] = self.env.get_template(_STRING + source)
         return compiled
 
     def _destination(
@@ -297,9 +306,55 @@ def _escapes(relative: str) -> bool:
     return os.path.isabs(normal) or normal == ".." or normal.startswith("../")
 
 
-def _environment(root: Path, *, strict: bool) -> Environment:
+# The loader's name for a template given as a string (a path part, an exclusion).
+_STRING = "\0string:"
+
+
+def _loader(root: Path) -> BaseLoader:
+    """Copier's loader (the files below the template's root), and strings by name."""
+    from jinja2 import BaseLoader, FileSystemLoader
+
+    files = FileSystemLoader([str(root)])
+
+    class Loader(BaseLoader):
+        def get_source(
+            self, environment: Environment, template: str
+        ) -> tuple[str, str | None, Callable[[], bool] | None]:
+            if template.startswith(_STRING):
+                return template.removeprefix(_STRING), None, lambda: True
+            return files.get_source(environment, template)
+
+    return Loader()
+
+
+def _bytecode_cache(folder: Path, signature: str) -> BytecodeCache | None:
+    """Jinja's file cache of compiled templates in `folder`, or None if it cannot be made.
+
+    Its entries are keyed by template name and path, checked against the source's
+    checksum and the Python version; `signature` (the environment's settings, which
+    change the compiled code) is part of the key too.
+    """
+    from hashlib import sha256
+
+    from jinja2 import FileSystemBytecodeCache
+
+    class Cache(FileSystemBytecodeCache):
+        def get_cache_key(self, name: str, filename: str | None = None) -> str:
+            return sha256(f"{signature}|{name}|{filename}".encode()).hexdigest()
+
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return None
+    return Cache(str(folder))
+
+
+def _environment(root: Path, *, strict: bool, bytecode_cache: Path | None) -> Environment:
     """The Jinja environment copier builds for a template without settings of its own."""
-    from jinja2 import FileSystemLoader, StrictUndefined, Undefined
+    import jinja2
+    from jinja2 import StrictUndefined, Undefined
     from jinja2.sandbox import SandboxedEnvironment
 
     class CopierSandbox(SandboxedEnvironment):
@@ -311,11 +366,14 @@ def _environment(root: Path, *, strict: bool) -> Environment:
                 return False
             return bool(super().is_safe_attribute(obj, attr, value))
 
+    extensions = ["jinja2_ansible_filters.AnsibleCoreFiltersExtension"]
+    signature = f"jinja2 {jinja2.__version__}, sandboxed, {extensions}, strict={strict}"
     env = CopierSandbox(
-        loader=FileSystemLoader([str(root)]),
-        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
+        loader=_loader(root),
+        extensions=extensions,
         keep_trailing_newline=True,
         undefined=StrictUndefined if strict else Undefined,
+        bytecode_cache=_bytecode_cache(bytecode_cache, signature) if bytecode_cache else None,
     )
     to_json = env.filters["to_json"]
 

@@ -36,6 +36,14 @@ def store_path() -> Path:
     return Path(data) / "apigen" / "templates"
 
 
+def cache_path() -> Path:
+    """Where apigen keeps what it can compute again (Jinja's compiled templates)."""
+    if home := os.environ.get("APIGEN_HOME"):
+        return Path(home) / "cache"
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "apigen"
+
+
 def _git(repo: Path, *args: str) -> str:
     return git(repo, *APIGEN_IDENTITY, *QUIET_COMMIT, *args, step=f"the template store ({repo})")
 
