@@ -327,20 +327,32 @@ def _loader(root: Path) -> BaseLoader:
     return Loader()
 
 
-def _bytecode_cache(folder: Path, signature: str) -> BytecodeCache | None:
+def bytecode_cache_in(folder: Path, signature: str) -> BytecodeCache | None:
     """Jinja's file cache of compiled templates in `folder`, or None if it cannot be made.
 
-    Its entries are keyed by template name and path, checked against the source's
-    checksum and the Python version; `signature` (the environment's settings, which
-    change the compiled code) is part of the key too.
+    An entry is keyed by `signature` (the environment's settings, which change the
+    compiled code), the template's name and its source's checksum, so that two versions
+    of one template (an update renders both) each keep their own; Jinja also checks the
+    Python version of each entry.
     """
     from hashlib import sha256
 
     from jinja2 import FileSystemBytecodeCache
+    from jinja2.bccache import Bucket
 
     class Cache(FileSystemBytecodeCache):
-        def get_cache_key(self, name: str, filename: str | None = None) -> str:
-            return sha256(f"{signature}|{name}|{filename}".encode()).hexdigest()
+        def get_bucket(
+            self,
+            environment: Environment,
+            name: str,
+            filename: str | None,  # noqa: ARG002 (the same source anywhere is the same code)
+            source: str,
+        ) -> Bucket:
+            checksum = self.get_source_checksum(source)
+            key = sha256(f"{signature}|{name}|{checksum}".encode()).hexdigest()
+            bucket = Bucket(environment, key, checksum)
+            self.load_bytecode(bucket)
+            return bucket
 
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -373,7 +385,7 @@ def _environment(root: Path, *, strict: bool, bytecode_cache: Path | None) -> En
         extensions=extensions,
         keep_trailing_newline=True,
         undefined=StrictUndefined if strict else Undefined,
-        bytecode_cache=_bytecode_cache(bytecode_cache, signature) if bytecode_cache else None,
+        bytecode_cache=bytecode_cache_in(bytecode_cache, signature) if bytecode_cache else None,
     )
     to_json = env.filters["to_json"]
 
