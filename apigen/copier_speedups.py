@@ -12,6 +12,8 @@ same answer every time:
   compiled; a template served from a cache resets it the same way first.
 - `core.fileMode` is read once per repository (again should its config file change);
   copier only acts on the value `false`, and then runs exactly as it would.
+- each checkout of the template (five per update) runs copier's two `git submodule`
+  commands only when the checkout has a `.gitmodules` (without one they do nothing).
 
 The patches are applied only to a copier that has the names they replace (checked
 with copier 9.19); with any other, copier runs as it is. `copier update` run by a user
@@ -31,21 +33,24 @@ from apigen.renderer import bytecode_cache_in
 @contextmanager
 def patched(cache: Path) -> Iterator[None]:
     """Run copier with its compiles cached and core.fileMode read once per repository."""
-    from copier import _main
+    from copier import _main, _vcs
 
     sandbox = getattr(_main, "SandboxedEnvironment", None)
+    checkout = getattr(_vcs, "_clone_via_cache", None)
     worker = getattr(_main, "Worker", None)
     sync = getattr(worker, "_sync_git_index_executable_bit", None)
     yield_context = getattr(_main, "get_yield_context", None)
-    if sandbox is None or worker is None or sync is None or yield_context is None:
+    if None in (sandbox, worker, sync, yield_context, checkout):
         yield
         return
     get_git = getattr(_main, "get_git")  # noqa: B009 (not in copier's declared exports)
     setattr(_main, "SandboxedEnvironment", _caching_sandbox(sandbox, yield_context, cache))  # noqa: B010
     setattr(worker, "_sync_git_index_executable_bit", _file_mode_read_once(sync, get_git))  # noqa: B010
+    setattr(_vcs, "_clone_via_cache", _checkout_without_idle_submodules(get_git))  # noqa: B010
     try:
         yield
     finally:
+        setattr(_vcs, "_clone_via_cache", checkout)  # noqa: B010
         setattr(_main, "SandboxedEnvironment", sandbox)  # noqa: B010
         setattr(worker, "_sync_git_index_executable_bit", sync)  # noqa: B010
 
@@ -117,3 +122,23 @@ def _file_mode_read_once(sync: Any, get_git: Any) -> Any:
         sync(self, dst_relpath, src_mode)
 
     return sync_executable_bit
+
+
+def _checkout_without_idle_submodules(get_git: Any) -> Any:
+    """copier's `_clone_via_cache`, whose submodule commands run only where there are any."""
+
+    def clone_via_cache(ref: str, location: str, mirror: Path) -> str:
+        placeholder = Path(location)
+        if placeholder.exists():
+            placeholder.rmdir()
+        get_git().with_env(GIT_DIR=str(mirror))(
+            "worktree", "add", "--detach", "--force", "--", location, ref
+        )
+        if (placeholder / ".gitmodules").exists():
+            # copier's own steps, as they are (the worktree is there already).
+            git = get_git(context_dir=placeholder)
+            git("submodule", "sync", "--recursive")
+            git("submodule", "update", "--checkout", "--init", "--recursive", "--force")
+        return location
+
+    return clone_via_cache
