@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from apigen import __version__, console, store
 from apigen.dev_env import write_development_env
@@ -24,7 +25,10 @@ from apigen.errors import ApigenError, StepError
 from apigen.git import APIGEN_IDENTITY, QUIET_COMMIT, git, succeeds
 from apigen.options import Answers
 from apigen.store import template_source
-from apigen.template import copy_template, is_git_checkout, template_root
+from apigen.template import template_root
+
+if TYPE_CHECKING:
+    from apigen.renderer import Rendered
 
 Progress = Callable[[str], None]
 
@@ -92,38 +96,6 @@ def _staging(parent: Path) -> Iterator[Path]:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _plain_copy(source: Path, scratch: Path) -> Path:
-    """The template as plain files, so copier never runs git on a working checkout.
-
-    Copier renders a git checkout by committing its uncommitted changes in a clone;
-    anything untracked comes along, and a project generated inside the checkout (its
-    own git repository) makes that fail. The wheel ships plain files already.
-    """
-    if not is_git_checkout(source):
-        return source
-    copy = scratch / "template"
-    copy.mkdir()
-    copy_template(source, copy)
-    return copy
-
-
-def _record_source(project: Path, tag: str) -> None:
-    """Name the public template source and this template's version in the answers file.
-
-    Copier recorded the plain copy it rendered from; `copier update` needs a source any
-    machine can reach and a version tag that source has.
-    """
-    import yaml
-
-    answers_file = project / ".copier-answers.yml"
-    header, _, body = answers_file.read_text().partition("\n")
-    answers = yaml.safe_load(body)
-    answers["_src_path"] = template_source()
-    answers["_commit"] = tag
-    dumped = yaml.safe_dump(answers, sort_keys=True, allow_unicode=True, default_flow_style=False)
-    answers_file.write_text(f"{header}\n{dumped}")
-
-
 def record_template_version() -> str:
     """Keep this apigen's template in the local store (for offline updates); return its tag."""
     try:
@@ -133,27 +105,20 @@ def record_template_version() -> str:
         return f"v{__version__}"
 
 
-def render(answers: Answers, target: Path, scratch: Path, tag: str | None = None) -> None:
-    """Run copier into `target`, which must not exist yet; `scratch` is a temporary folder.
+def render(answers: Answers, target: Path, tag: str | None = None) -> Rendered:
+    """Render the template for `answers` in memory, as copier would write it into `target`.
 
     `tag` is the template version to record in the answers file (none for a preview).
     """
-    from copier import run_copy
+    from apigen.renderer import TemplateRenderer
 
-    source = template_root()
     try:
-        run_copy(
-            str(_plain_copy(source, scratch)),
-            target,
-            data=answers.as_data(),
-            defaults=True,
-            unsafe=True,
-            quiet=True,
+        renderer = TemplateRenderer(template_root(), bytecode_cache=store.cache_path() / "jinja")
+        return renderer.render(
+            answers.as_data(), src_path=template_source(), commit=tag, dst_path=target
         )
-    except Exception as exc:  # copier raises many unrelated types
+    except Exception as exc:  # Jinja and YAML raise many unrelated types
         raise StepError("rendering the template", _first_line(exc)) from exc
-    if tag is not None:
-        _record_source(target, tag)
 
 
 def commit_initial(project: Path, paths: list[str] | None = None) -> None:
@@ -261,7 +226,11 @@ def generate(
     with _staging(destination.parent) as staging:
         project = staging / destination.name
         progress("Rendering the template")
-        render(answers, project, staging, record_template_version())
+        rendered = render(answers, project, record_template_version())
+        try:
+            rendered.write(project)
+        except OSError as exc:
+            raise StepError("writing the project", exc.strerror or str(exc)) from exc
         if destination.is_dir() and any(destination.iterdir()):
             progress("Adding the project's files to the folder")
             merge = _merge_into(project, destination, overwrite)
@@ -280,12 +249,8 @@ def generate(
 
 def preview(answers: Answers) -> list[str]:
     """The files `generate` would write, relative to the destination, sorted."""
-    with tempfile.TemporaryDirectory(prefix="apigen-dry-run-") as scratch:
-        project = Path(scratch) / "project"
-        render(answers, project, Path(scratch))
-        return sorted(
-            str(path.relative_to(project)) for path in project.rglob("*") if path.is_file()
-        )
+    rendered = render(answers, Path.cwd() / "project")
+    return sorted(file.path for file in rendered.files)
 
 
 def _first_line(error: object) -> str:

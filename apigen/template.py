@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -31,3 +32,14 @@ def copy_template(source: Path, target: Path) -> None:
 def is_git_checkout(path: Path) -> bool:
     """A checkout is rendered through git by copier, a bundled copy as plain files."""
     return (path / ".git").exists()
+
+
+def template_files(source: Path) -> list[tuple[str, Path]]:
+    """The files `copy_template` copies, as (relative POSIX path, path), sorted."""
+    files = [("copier.yml", source / "copier.yml")]
+    for folder, dirs, names in os.walk(source / "templates", followlinks=True):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        base = Path(folder)
+        for name in sorted(names):
+            files.append(((base / name).relative_to(source).as_posix(), base / name))
+    return files

@@ -100,6 +100,8 @@ def _copier_update(project: Path, data: Mapping[str, str], answers: Mapping[str,
     """Run copier update; apigen's own source is read from the local store, offline."""
     from copier import run_update
 
+    from apigen.copier_speedups import patched
+
     source = str(answers["_src_path"])
     redirect: dict[str, str] = {}
     vcs_ref: str | None = None
@@ -113,7 +115,7 @@ def _copier_update(project: Path, data: Mapping[str, str], answers: Mapping[str,
             )
         redirect = store.git_redirect(source)
         vcs_ref = record_template_version()
-    with _environment(redirect):
+    with _environment(redirect), patched(store.cache_path() / "jinja"):
         try:
             run_update(
                 str(project),
@@ -152,12 +154,27 @@ def rej_files_hidden(project: Path) -> bool:
     return succeeds(project, "check-ignore", "--quiet", "--no-index", "apigen-probe.rej")
 
 
+def up_to_date(answers: Mapping[str, Any], data: Mapping[str, str]) -> bool:
+    """Whether the project has this apigen's template already and no answer changes.
+
+    Copier would render the same version twice with the same answers and apply their
+    difference, which is nothing; so apigen does not run it.
+    """
+    return (
+        not data
+        and answers["_src_path"] == store.template_source()
+        and answers["_commit"] == record_template_version()
+    )
+
+
 def update(project: Path, pairs: list[str], *, dry_run: bool = False) -> UpdateResult:
     """Update the project from the template; on a dry run, in a throwaway clone."""
     project = project.absolute()
     answers = read_answers(project)
     data = parse_data(pairs, answers)
     check_clean(project)
+    if up_to_date(answers, data):
+        return UpdateResult([], [], [])
     if not dry_run:
         _copier_update(project, data, answers)
         return _result(project)

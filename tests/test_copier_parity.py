@@ -19,26 +19,43 @@ from tests.matrix import value_cover
 
 # Two real renders each: enough combinations for every flag value to be passed once.
 COMBINATIONS = value_cover()
+# Long enough for YAML to fold it in the answers file, with a colon that makes it quote it.
+DESCRIPTION = "Parity: a description long enough that YAML folds it over two lines of the file."
 
 
-def comparable(project: Path) -> dict[str, object]:
-    """Every file, with the answers file parsed and its template revision left out."""
-    files: dict[str, object] = dict(tree_files(project))
+# Where the template was read from, and its revision: a clean clone and its commit for
+# copier, the public source and apigen's version tag for apigen. Each is one line.
+SOURCE_LINES = re.compile(rb"^_(commit|src_path): .*\n", re.MULTILINE)
+
+
+def comparable(project: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file with its permission bits, the answers file without its source lines."""
+    files = {
+        relative: (content, (project / relative).stat().st_mode & 0o7777)
+        for relative, content in tree_files(project).items()
+    }
     # apigen also writes the development secrets (test_dev_env.py); copier never does.
     files.pop(".env", None)
-    answers = yaml.safe_load(files.pop(".copier-answers.yml"))  # type: ignore[arg-type]
-    # Where the template was read from: the checkout for apigen, a clean clone for copier.
-    answers.pop("_commit", None)
-    answers.pop("_src_path")
-    files[".copier-answers.yml"] = answers
+    answers, mode = files[".copier-answers.yml"]
+    assert len(SOURCE_LINES.findall(answers)) == 2
+    files[".copier-answers.yml"] = (SOURCE_LINES.sub(b"", answers), mode)
     return files
+
+
+def folders(project: Path) -> list[str]:
+    """Every folder, empty ones included (git keeps none, copier makes them)."""
+    return sorted(
+        path.relative_to(project).as_posix()
+        for path in project.rglob("*")
+        if path.is_dir() and ".git" not in path.relative_to(project).parts
+    )
 
 
 @pytest.mark.parametrize("combination", COMBINATIONS, ids=map(combination_id, COMBINATIONS))
 def test_copier_copy_matches_apigen_new(
     workdir: Path, template_repo: Path, combination: dict[str, str]
 ) -> None:
-    data = {"project_name": "Parity", **combination}
+    data = {"project_name": "Parity", "description": DESCRIPTION, **combination}
     copier_args = [arg for key, value in data.items() for arg in ("--data", f"{key}={value}")]
     subprocess.run(
         [
@@ -60,10 +77,21 @@ def test_copier_copy_matches_apigen_new(
         capture_output=True,
     )
     flags = flags_for(combination)
-    run = apigen("new", "by-apigen", "--name", "Parity", *flags, "--yes", cwd=workdir)
+    run = apigen(
+        "new",
+        "by-apigen",
+        "--name",
+        "Parity",
+        "--description",
+        DESCRIPTION,
+        *flags,
+        "--yes",
+        cwd=workdir,
+    )
     assert run.returncode == 0, run.stderr
 
     assert comparable(workdir / "by-copier") == comparable(workdir / "by-apigen")
+    assert folders(workdir / "by-copier") == folders(workdir / "by-apigen")
 
 
 def test_apigen_records_the_public_source_and_its_version_tag(workdir: Path) -> None:

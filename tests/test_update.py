@@ -282,6 +282,27 @@ def test_a_dirty_tree_is_refused_and_left_alone(releases: Releases, project: Pat
     assert tree_digest(project) == before
 
 
+def test_an_update_to_the_version_the_project_has_changes_nothing(
+    releases: Releases, project: Path
+) -> None:
+    before = tree_digest(project)
+
+    run = releases.run(releases.v1, "update", cwd=project)
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "Already up to date: no file changed.\n"
+    assert tree_digest(project) == before
+
+
+def test_a_dirty_tree_is_refused_even_when_up_to_date(releases: Releases, project: Path) -> None:
+    (project / "NOTES.md").write_text("Not committed yet.\n")
+
+    run = releases.run(releases.v1, "update", cwd=project)
+
+    assert run.returncode == 1
+    assert "uncommitted changes" in run.stderr
+
+
 def test_a_version_missing_from_the_store_says_what_to_do(
     releases: Releases, project: Path
 ) -> None:
