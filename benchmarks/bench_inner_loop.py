@@ -62,14 +62,17 @@ def clean_environment(tmpdir: Path) -> dict[str, str]:
 
 def generate(workdir: Path, name: str, options: list[str], checkout: Path = REPO_ROOT) -> Path:
     """A new project made by the apigen of `checkout`, installed with compiled bytecode."""
-    project = workdir / name
+    # Not `fastapi` or `flask`: a package of the framework's own name would hide it.
+    project = workdir / f"inner-{name}"
     env = {**os.environ, "PYTHONPATH": str(checkout), "APIGEN_HOME": str(workdir / f"home-{name}")}
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "apigen", "new", str(project), "--yes", *options],
-        check=True,
         env=env,
         capture_output=True,
+        text=True,
     )
+    if done.returncode != 0:
+        sys.exit(f"apigen new {project.name} failed:\n{done.stderr}")
     subprocess.run(
         [uv(), "sync", "--quiet", "--compile-bytecode"],
         cwd=project,
