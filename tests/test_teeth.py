@@ -761,6 +761,22 @@ REMOVALS = [
         tests=("tests/api/test_server.py",),
     ),
     Removal(
+        "a body cut off ends its request at once",
+        "src/{package}/api/server.py",
+        "            self.cycle.disconnected = True\n            self.cycle.message_event.set()\n",
+        "            pass\n",
+        FASTAPI,
+        tests=("tests/api/test_server.py",),
+    ),
+    Removal(
+        "a client that left is no application error",
+        "src/{package}/api/middleware.py",
+        "        except ClientDisconnect:\n            raise",
+        "        except ClientDisconnect:\n            pass",
+        FASTAPI,
+        tests=("tests/api/test_server.py",),
+    ),
+    Removal(
         "a stopping worker answers its keep-alive clients' next request",
         "src/{package}/api/server.py",
         "        self.draining = True\n",
