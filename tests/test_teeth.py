@@ -628,6 +628,14 @@ REMOVALS = [
         tests=("tests/unit/test_rate_limits.py", "tests/api/test_rate_limits.py"),
     ),
     Removal(
+        "counts in memory swept without a thread per sweep",
+        "src/{package}/rate_limits.py",
+        "        self.timer = Sweeper(self.SWEEP_SECONDS, weakref.ref(self))\n        self.timer.start()\n",
+        "",
+        {"rate_limit": "memory"},
+        tests=("tests/unit/test_rate_limits.py",),
+    ),
+    Removal(
         "one count shared through Redis",
         "src/{package}/rate_limits.py",
         "self._namespace = namespace",
