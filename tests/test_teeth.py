@@ -630,7 +630,8 @@ REMOVALS = [
     Removal(
         "counts in memory swept without a thread per sweep",
         "src/{package}/rate_limits.py",
-        "        self.timer = Sweeper(self.SWEEP_SECONDS, weakref.ref(self))\n        self.timer.start()\n",
+        "        self.timer = Sweeper(self.SWEEP_SECONDS, weakref.ref(self))\n"
+        "        self.timer.start()\n",
         "",
         {"rate_limit": "memory"},
         tests=("tests/unit/test_rate_limits.py",),
