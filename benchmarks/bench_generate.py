@@ -28,6 +28,7 @@ cookiecutter is timed only if it is installed, with a template found on this mac
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -42,6 +43,14 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OLD_VERSION = "0.0.0"
+
+
+def floor_answers() -> str:
+    """The default answers of `apigen new --yes` (apigen/options.py), as JSON, for the floor."""
+    from apigen.options import OPTIONS_BY_NAME
+
+    answers = {name: option.default or "" for name, option in OPTIONS_BY_NAME.items()}
+    return json.dumps({**answers, "project_name": "floor", "package_name": "floor"})
 
 
 def uv() -> str:

@@ -51,13 +51,15 @@ TASKS = 25
 # still counts each request.
 NO_REFUSAL = "100000000/minute"
 
-BARE_FASTAPI = '''
-"""A bare FastAPI app: the two endpoints, no middleware, the same ORM query."""
+# What both bare apps share: the tasks table and the page the generated repository reads
+# (a count subquery, then one page, newest first), with nothing around them.
+BARE_TASKS = '''
+"""The tasks table and one page of an owner's tasks, through the same ORM query."""
 
 import os
+from collections.abc import Callable
 from datetime import datetime
 
-from fastapi import FastAPI
 from sqlalchemy import String, create_engine, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -79,6 +81,33 @@ class Task(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
+
+def page(limit: int, offset: int, moment: Callable[[datetime], object]) -> dict[str, object]:
+    """A page of the owner's tasks; `moment` writes a datetime as the framework wants it."""
+    with Session(engine) as session:
+        query = select(Task).where(Task.owner == OWNER)
+        total = session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = session.scalars(query.order_by(Task.id.desc()).limit(limit).offset(offset))
+        items = [
+            {
+                "id": task.id,
+                "title": task.title,
+                "description": task.description,
+                "status": task.status,
+                "created_at": moment(task.created_at),
+                "updated_at": moment(task.updated_at),
+            }
+            for task in rows
+        ]
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+'''
+
+BARE_FASTAPI = '''
+"""A bare FastAPI app: the two endpoints, no middleware, the same ORM query."""
+
+from fastapi import FastAPI
+
+from bare_tasks import page
 
 app = FastAPI()
 
@@ -90,52 +119,17 @@ async def live() -> dict[str, str]:
 
 @app.get("/tasks")
 def tasks(limit: int = 20, offset: int = 0) -> dict[str, object]:
-    with Session(engine) as session:
-        query = select(Task).where(Task.owner == OWNER)
-        total = session.scalar(select(func.count()).select_from(query.subquery()))
-        page = session.scalars(query.order_by(Task.id.desc()).limit(limit).offset(offset))
-        items = [
-            {
-                "id": task.id,
-                "title": task.title,
-                "description": task.description,
-                "status": task.status,
-                "created_at": task.created_at,
-                "updated_at": task.updated_at,
-            }
-            for task in page
-        ]
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return page(limit, offset, lambda moment: moment)  # FastAPI writes datetimes itself
 '''
 
 BARE_FLASK = '''
 """A bare Flask app: the two endpoints, no extension or hook, the same ORM query."""
 
-import os
 from datetime import datetime
 
 from flask import Flask, request
-from sqlalchemy import String, create_engine, func, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-engine = create_engine(os.environ["DATABASE_URL"])
-OWNER = os.environ["BENCH_OWNER"]
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Task(Base):
-    __tablename__ = "tasks"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    owner: Mapped[str] = mapped_column(String(255))
-    title: Mapped[str]
-    description: Mapped[str]
-    status: Mapped[str]
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
-
+from bare_tasks import page
 
 app = Flask(__name__)
 
@@ -149,22 +143,7 @@ def live() -> dict[str, str]:
 def tasks() -> dict[str, object]:
     limit = int(request.args.get("limit", 20))
     offset = int(request.args.get("offset", 0))
-    with Session(engine) as session:
-        query = select(Task).where(Task.owner == OWNER)
-        total = session.scalar(select(func.count()).select_from(query.subquery()))
-        page = session.scalars(query.order_by(Task.id.desc()).limit(limit).offset(offset))
-        items = [
-            {
-                "id": task.id,
-                "title": task.title,
-                "description": task.description,
-                "status": task.status,
-                "created_at": task.created_at.isoformat(),
-                "updated_at": task.updated_at.isoformat(),
-            }
-            for task in page
-        ]
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return page(limit, offset, datetime.isoformat)
 '''
 
 # The bare apps' gunicorn settings: the generated worker class and what the generated
@@ -318,6 +297,7 @@ def prepare(framework: str, workdir: Path, rate_limit: str, checkout: Path) -> T
     )
     bare_dir = workdir / f"bare-{framework}"
     bare_dir.mkdir()
+    (bare_dir / "bare_tasks.py").write_text(BARE_TASKS)
     (bare_dir / "bare_app.py").write_text(BARE_FASTAPI if framework == "fastapi" else BARE_FLASK)
     (bare_dir / "bare_conf.py").write_text(BARE_CONFIG.format(package=package[1]))
     return Target(framework, project, package[1], tasks_path, env, bare_dir)
