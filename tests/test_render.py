@@ -112,6 +112,7 @@ PROVIDES = {
     "psycopg[binary]": {"psycopg"},
     "pytest": {"pytest"},
     "pytest-cov": set(),
+    "pytest-xdist": set(),
     "ruff": set(),
     "schemathesis": {"schemathesis", "hypothesis"},
     "sqlalchemy": {"sqlalchemy"},
