@@ -5,7 +5,7 @@ import hashlib
 import re
 from html.parser import HTMLParser
 
-from fastapi.testclient import TestClient
+from tests.api.client import AppClient
 
 
 class PageResources(HTMLParser):
@@ -49,7 +49,7 @@ def policy(header: str) -> dict[str, list[str]]:
 
 
 def test_every_external_script_and_stylesheet_is_pinned_and_integrity_checked(
-    client: TestClient,
+    client: AppClient,
 ) -> None:
     page = PageResources(client.get("/docs").text)
 
@@ -62,7 +62,7 @@ def test_every_external_script_and_stylesheet_is_pinned_and_integrity_checked(
 
 
 def test_the_docs_policy_allows_the_pages_own_scripts_and_nothing_inline(
-    client: TestClient,
+    client: AppClient,
 ) -> None:
     response = client.get("/docs")
     page = PageResources(response.text)
@@ -79,7 +79,7 @@ def test_the_docs_policy_allows_the_pages_own_scripts_and_nothing_inline(
         assert any(url.startswith(source) for source in directives[directive]), url
 
 
-def test_the_docs_page_shows_the_document_the_api_serves(client: TestClient) -> None:
+def test_the_docs_page_shows_the_document_the_api_serves(client: AppClient) -> None:
     [openapi_url] = PageResources(client.get("/docs").text).openapi_urls
 
     assert openapi_url == "/openapi.json"
