@@ -115,6 +115,7 @@ PROVIDES = {
     "pytest-xdist": set(),
     "ruff": set(),
     "schemathesis": {"schemathesis", "hypothesis"},
+    "sniffio": set(),
     "sqlalchemy": {"sqlalchemy"},
     "starlette": {"starlette"},
     "structlog": {"structlog"},

@@ -12,6 +12,7 @@ takes one request at a time; a test that sends from several threads at once uses
 """
 
 import asyncio
+import logging
 from collections.abc import Awaitable
 from types import TracebackType
 from typing import Any, Self, TypeVar, cast
@@ -20,6 +21,9 @@ import httpx2
 from starlette.types import ASGIApp, Message
 
 T = TypeVar("T")
+
+# httpx2 logs each request it sends at INFO: the application's own line says the same.
+logging.getLogger("httpx2").setLevel(logging.WARNING)
 
 
 class EventLoop:
