@@ -47,6 +47,11 @@ def status(cwd: Path) -> list[tuple[str, str]]:
     path of a rename or copy follows its entry as a field of its own, and is skipped.
     """
     output = git(cwd, "status", "--porcelain=v1", "-z", "--ignored", "--untracked-files=all")
+    return parse_status(output)
+
+
+def parse_status(output: str) -> list[tuple[str, str]]:
+    """The entries of `git status --porcelain=v1 -z` output, as (two-letter state, path)."""
     fields = iter(output.split("\0"))
     entries = []
     for field in fields:

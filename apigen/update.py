@@ -13,7 +13,7 @@ from typing import Any
 
 from apigen import console, store
 from apigen.errors import ApigenError, StepError, UsageError
-from apigen.git import git, status, succeeds
+from apigen.git import git, parse_status, status, succeeds
 from apigen.options import OPTIONS_BY_NAME, answer_errors
 from apigen.render import record_template_version
 
@@ -66,12 +66,26 @@ def parse_data(pairs: list[str], answers: Mapping[str, Any]) -> dict[str, str]:
     return data
 
 
+# How many uncommitted paths the refusal names before it counts the rest.
+SHOWN_CHANGES = 3
+
+
 def check_clean(project: Path) -> None:
     """Copier merges into the working tree: uncommitted work would be mixed in with it."""
     if not (project / ".git").exists():
         raise ApigenError(f"{project}: not a git repository; updates need one to merge into")
-    if git(project, "status", "--porcelain"):
-        raise ApigenError(f"{project}: uncommitted changes; commit or stash them, then update")
+    # Untracked folders count as one entry each: a listing of every file is not needed here.
+    entries = parse_status(git(project, "status", "--porcelain=v1", "-z"))
+    changed = [path for _state, path in entries]
+    if changed:
+        named = ", ".join(changed[:SHOWN_CHANGES])
+        if len(changed) > SHOWN_CHANGES:
+            named += f" and {len(changed) - SHOWN_CHANGES} more"
+        # The first `uv sync` after `apigen new` writes uv.lock, which the project commits.
+        hint = " (made by uv sync: commit it)" if changed == ["uv.lock"] else ""
+        raise ApigenError(
+            f"{project}: uncommitted changes: {named}{hint}; commit or stash them, then update"
+        )
 
 
 @contextmanager

@@ -275,11 +275,35 @@ def test_a_dirty_tree_is_refused_and_left_alone(releases: Releases, project: Pat
     run = releases.run(releases.v2, "update", cwd=project)
 
     assert run.returncode == 1
-    assert (
-        run.stderr
-        == f"apigen: error: {project}: uncommitted changes; commit or stash them, then update\n"
+    assert run.stderr == (
+        f"apigen: error: {project}: uncommitted changes: NOTES.md; commit or stash them,"
+        " then update\n"
     )
     assert tree_digest(project) == before
+
+
+def test_a_refusal_names_three_changes_and_counts_the_rest(
+    releases: Releases, project: Path
+) -> None:
+    for name in ("a.md", "b.md", "c.md", "d.md", "e.md"):
+        (project / name).write_text("Not committed yet.\n")
+
+    run = releases.run(releases.v2, "update", cwd=project)
+
+    assert run.returncode == 1
+    assert "uncommitted changes: a.md, b.md, c.md and 2 more; commit" in run.stderr
+
+
+def test_an_uncommitted_lock_file_is_named_with_what_to_do(
+    releases: Releases, project: Path
+) -> None:
+    """`uv sync` (make install) writes uv.lock after `apigen new` made its first commit."""
+    (project / "uv.lock").write_text("version = 1\n")
+
+    run = releases.run(releases.v2, "update", cwd=project)
+
+    assert run.returncode == 1
+    assert "uncommitted changes: uv.lock (made by uv sync: commit it); commit" in run.stderr
 
 
 def test_an_update_to_the_version_the_project_has_changes_nothing(
