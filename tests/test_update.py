@@ -282,28 +282,26 @@ def test_a_dirty_tree_is_refused_and_left_alone(releases: Releases, project: Pat
     assert tree_digest(project) == before
 
 
-def test_a_refusal_names_three_changes_and_counts_the_rest(
-    releases: Releases, project: Path
+@pytest.mark.parametrize(
+    ("names", "named"),
+    [
+        # Past three, the rest are counted.
+        (["a.md", "b.md", "c.md", "d.md", "e.md"], "a.md, b.md, c.md and 2 more"),
+        # `uv sync` (make install) writes uv.lock after `apigen new` made its first commit.
+        (["uv.lock"], "uv.lock (made by uv sync: commit it)"),
+    ],
+    ids=["many", "lock-file"],
+)
+def test_a_refusal_names_what_is_uncommitted(
+    releases: Releases, project: Path, names: list[str], named: str
 ) -> None:
-    for name in ("a.md", "b.md", "c.md", "d.md", "e.md"):
+    for name in names:
         (project / name).write_text("Not committed yet.\n")
 
     run = releases.run(releases.v2, "update", cwd=project)
 
     assert run.returncode == 1
-    assert "uncommitted changes: a.md, b.md, c.md and 2 more; commit" in run.stderr
-
-
-def test_an_uncommitted_lock_file_is_named_with_what_to_do(
-    releases: Releases, project: Path
-) -> None:
-    """`uv sync` (make install) writes uv.lock after `apigen new` made its first commit."""
-    (project / "uv.lock").write_text("version = 1\n")
-
-    run = releases.run(releases.v2, "update", cwd=project)
-
-    assert run.returncode == 1
-    assert "uncommitted changes: uv.lock (made by uv sync: commit it); commit" in run.stderr
+    assert f"uncommitted changes: {named}; commit" in run.stderr
 
 
 def test_an_update_to_the_version_the_project_has_changes_nothing(
