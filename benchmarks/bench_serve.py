@@ -13,8 +13,12 @@ application's. The generated one runs with its production settings (ENVIRONMENT=
 JSON log line per request, security headers, request id, rate limit, token checks), the
 rate limits set high enough that wrk is never refused.
 
+A third server is the bare app with one thing of the generated project's added: its log
+line per request, through the project's own logging pipeline. Its ratio to the bare app is the
+ceiling of any app that logs each request that way, whatever else it does or leaves out.
+
 wrk then loads `GET /health/live` and an authenticated `GET` of a page of 20 tasks, the
-generated and the bare server in turn (paired, alternating runs), and the table gives the
+generated, the bare and the logged server in turn (interleaved runs), and the table gives the
 medians: requests per second, p99 latency, their ratios, the workers gunicorn booted during
 the runs (a recycle or a crash) and the socket errors wrk saw (connections dropped).
 wrk only ever talks to 127.0.0.1.
@@ -144,6 +148,85 @@ def tasks() -> dict[str, object]:
     limit = int(request.args.get("limit", 20))
     offset = int(request.args.get("offset", 0))
     return page(limit, offset, datetime.isoformat)
+'''
+
+# The bare apps again, with one thing of the generated project's added: its log line per
+# request, written by its own logging pipeline (`configure_logging`: structlog, then the
+# standard `logging` module, one JSON object on stdout). The ratio of this server to the bare
+# one is the ceiling of any generated app that logs each request.
+LOGGED_FASTAPI = '''
+"""The bare FastAPI app and the generated project's log line per request, nothing else."""
+
+import time
+
+import structlog
+
+from bare_app import app as bare
+from {package}.config import get_settings
+from {package}.logs import configure_logging
+
+configure_logging(get_settings())
+logger = structlog.get_logger("request")
+
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        await bare(scope, receive, send)
+        return
+    status_code = 500
+    started_at = time.perf_counter()
+
+    async def send_with_status(message):
+        nonlocal status_code
+        if message["type"] == "http.response.start":
+            status_code = message["status"]
+        await send(message)
+
+    try:
+        await bare(scope, receive, send_with_status)
+    finally:
+        logger.info(
+            "request_completed",
+            method=scope["method"],
+            path=scope["path"],
+            client=scope["client"][0],
+            status_code=status_code,
+            duration_ms=round((time.perf_counter() - started_at) * 1000, 2),
+        )
+'''
+
+LOGGED_FLASK = '''
+"""The bare Flask app and the generated project's log line per request, nothing else."""
+
+import time
+
+import structlog
+from flask import g, request
+
+from bare_app import app
+from {package}.config import get_settings
+from {package}.logs import configure_logging
+
+configure_logging(get_settings())
+logger = structlog.get_logger("request")
+
+
+@app.before_request
+def start() -> None:
+    g.started_at = time.perf_counter()
+
+
+@app.after_request
+def log(response):
+    logger.info(
+        "request_completed",
+        method=request.method,
+        path=request.path,
+        client=request.remote_addr,
+        status_code=response.status_code,
+        duration_ms=round((time.perf_counter() - g.started_at) * 1000, 2),
+    )
+    return response
 '''
 
 # The bare apps' gunicorn settings: the generated worker class and what the generated
@@ -300,6 +383,8 @@ def prepare(framework: str, workdir: Path, rate_limit: str, checkout: Path) -> T
     (bare_dir / "bare_tasks.py").write_text(BARE_TASKS)
     (bare_dir / "bare_app.py").write_text(BARE_FASTAPI if framework == "fastapi" else BARE_FLASK)
     (bare_dir / "bare_conf.py").write_text(BARE_CONFIG.format(package=package[1]))
+    logged = LOGGED_FASTAPI if framework == "fastapi" else LOGGED_FLASK
+    (bare_dir / "logged_app.py").write_text(logged.replace("{package}", package[1]))
     return Target(framework, project, package[1], tasks_path, env, bare_dir)
 
 
@@ -342,6 +427,13 @@ def start_servers(target: Target, workdir: Path) -> None:
         {**target.env, "PYTHONPATH": str(target.bare_dir)},
         workdir / f"bare-{target.framework}.log",
     )
+    target.servers["logged"] = start(
+        f"bare {target.framework} with the log line",
+        [target.gunicorn, "--config", "bare_conf.py", "logged_app:app"],
+        target.bare_dir,
+        {**target.env, "PYTHONPATH": str(target.bare_dir)},
+        workdir / f"logged-{target.framework}.log",
+    )
 
 
 @dataclass
@@ -377,12 +469,12 @@ def wrk(url: str, token: str, duration: int, connections: int) -> tuple[float, f
 def measure(
     target: Target, endpoint: str, runs: int, duration: int, connections: int
 ) -> dict[str, list[Run]]:
-    """Paired runs, generated then bare, `runs` times over."""
-    results: dict[str, list[Run]] = {"generated": [], "bare": []}
+    """Interleaved runs, generated, bare, then bare with the log line, `runs` times over."""
+    results: dict[str, list[Run]] = {"generated": [], "bare": [], "logged": []}
     # Access tokens last 15 minutes at most: a new one for each endpoint's runs.
     token = login(target) if endpoint == "tasks" else ""
     for _ in range(runs):
-        for kind in ("generated", "bare"):
+        for kind in ("generated", "bare", "logged"):
             server = target.servers[kind]
             path = "/health/live"
             if endpoint == "tasks":
@@ -415,13 +507,15 @@ def row(framework: str, endpoint: str, results: dict[str, list[Run]]) -> str:
     b_rps = statistics.median(r.rps for r in bare)
     g_p99 = statistics.median(r.p99_ms for r in generated)
     b_p99 = statistics.median(r.p99_ms for r in bare)
+    l_rps = statistics.median(r.rps for r in results["logged"])
     boots = sum(r.boots for r in generated)
     errors = sum(r.socket_errors for r in generated)
-    refused = sum(r.non_2xx for r in generated) + sum(r.non_2xx for r in bare)
+    refused = sum(r.non_2xx for runs in results.values() for r in runs)
     label = "/health/live" if endpoint == "live" else "page of 20 tasks (auth)"
     return (
         f"| {framework} | {label} | {g_rps:.0f} | {b_rps:.0f} | **{g_rps / b_rps:.2f}** "
-        f"| {g_p99:.1f} | {b_p99:.1f} | {g_p99 / b_p99:.2f} | {boots} | {errors} | {refused} |"
+        f"| {g_p99:.1f} | {b_p99:.1f} | {g_p99 / b_p99:.2f} | {l_rps:.0f} | {l_rps / b_rps:.2f} "
+        f"| {boots} | {errors} | {refused} |"
     )
 
 
@@ -451,8 +545,9 @@ def main() -> None:
         f"one worker each; rate limit: {args.rate_limit}",
         "",
         "| framework | endpoint | generated req/s | bare req/s | ratio | generated p99 ms "
-        "| bare p99 ms | p99 ratio | worker boots | socket errors | non-2xx |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| bare p99 ms | p99 ratio | bare + log line req/s | its ratio (ceiling) "
+        "| worker boots | socket errors | non-2xx |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     try:
         for framework in args.frameworks.split(","):
