@@ -7,7 +7,8 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from filecmp import dircmp
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +29,12 @@ class UpdateResult:
     changed: list[str]
     conflicted: list[str]
     rejected: list[str]
+    # Files the new template no longer has, kept because the user had changed them.
+    kept: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
-        return not (self.conflicted or self.rejected)
+        return not (self.conflicted or self.rejected or self.kept)
 
 
 def read_answers(project: Path) -> dict[str, Any]:
@@ -110,8 +113,77 @@ def _environment(extra: Mapping[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _copier_update(project: Path, data: Mapping[str, str], answers: Mapping[str, Any]) -> None:
-    """Run copier update; apigen's own source is read from the local store, offline."""
+def _copier_main() -> Any:
+    """The copier module whose update calls `_remove_old_files` (renamed in copier 9.5)."""
+    try:
+        from copier import _main as module
+    except ImportError:  # copier 9.4
+        from copier import main as module  # type: ignore[no-redef]
+    return module
+
+
+def _changed_files_to_remove(prefix: Path, cmp: dircmp[str], rm_common: bool) -> list[Path]:
+    """The files copier's `_remove_old_files` deletes at this level that the user changed.
+
+    `cmp` compares the old template's rendering (left) with the new one's; copier deletes
+    from `prefix` what only the old one has, and everything when a whole folder is gone
+    (`rm_common`). A file whose content is not the old rendering's is the user's work.
+    Folders are looked into by copier's own recursion, which calls this again.
+    """
+    try:
+        names = list(cmp.left_only) + (list(cmp.common_files) if rm_common else [])
+    except (NotADirectoryError, FileNotFoundError):
+        return []
+    changed = []
+    for name in names:
+        target, old = prefix / name, Path(cmp.left, name)
+        if target.is_symlink() or not target.is_file() or not old.is_file():
+            continue
+        if target.read_bytes() != old.read_bytes():
+            changed.append(target)
+    return changed
+
+
+@contextmanager
+def _keeping_changed_files(project: Path, kept: list[str]) -> Iterator[None]:
+    """Copier deletes the files a new template no longer has, even those the user changed.
+
+    Around copier's deletion step, each file it would delete whose content is not what the
+    old template rendered is set aside, written back afterwards, and named in `kept`: the
+    update reports it as a conflict (the user decides) instead of losing the work.
+    """
+    module = _copier_main()
+    remove = getattr(module, "_remove_old_files", None)
+    if remove is None:
+        raise ApigenError(
+            "this copier version has no step where apigen can keep the files you changed; "
+            "install copier 9.19 (pip install 'copier==9.19.*')"
+        )
+
+    def remove_keeping_changes(prefix: Path, cmp: dircmp[str], rm_common: bool = False) -> None:
+        saved = [
+            (path, path.read_bytes(), path.stat().st_mode)
+            for path in _changed_files_to_remove(prefix, cmp, rm_common)
+        ]
+        remove(prefix, cmp, rm_common)
+        for path, content, mode in saved:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+            path.chmod(mode)
+            kept.append(path.relative_to(project).as_posix())
+
+    setattr(module, "_remove_old_files", remove_keeping_changes)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(module, "_remove_old_files", remove)  # noqa: B010
+
+
+def _copier_update(project: Path, data: Mapping[str, str], answers: Mapping[str, Any]) -> list[str]:
+    """Run copier update; apigen's own source is read from the local store, offline.
+
+    Returns the files the new template no longer has that were kept as the user changed them.
+    """
     from copier import run_update
 
     from apigen.copier_speedups import patched
@@ -129,7 +201,12 @@ def _copier_update(project: Path, data: Mapping[str, str], answers: Mapping[str,
             )
         redirect = store.git_redirect(source)
         vcs_ref = record_template_version()
-    with _environment(redirect), patched(store.cache_path() / "jinja"):
+    kept: list[str] = []
+    with (
+        _environment(redirect),
+        patched(store.cache_path() / "jinja"),
+        _keeping_changed_files(project, kept),
+    ):
         try:
             run_update(
                 str(project),
@@ -144,9 +221,10 @@ def _copier_update(project: Path, data: Mapping[str, str], answers: Mapping[str,
         except Exception as exc:  # copier raises many unrelated types
             text = str(exc).strip().splitlines()
             raise StepError("copier update", text[0] if text else type(exc).__name__) from exc
+    return sorted(kept)
 
 
-def _result(project: Path) -> UpdateResult:
+def _result(project: Path, kept: list[str]) -> UpdateResult:
     """Read what the update left in the working tree: changes, conflicts, rejects."""
     changed, rejected = [], []
     for state, path in status(project):
@@ -160,7 +238,7 @@ def _result(project: Path) -> UpdateResult:
         if (project / path).is_file()
         and CONFLICT_MARKER in (project / path).read_text(errors="replace")
     ]
-    return UpdateResult(sorted(changed), sorted(conflicted), sorted(rejected))
+    return UpdateResult(sorted(changed), sorted(conflicted), sorted(rejected), kept)
 
 
 def rej_files_hidden(project: Path) -> bool:
@@ -190,13 +268,13 @@ def update(project: Path, pairs: list[str], *, dry_run: bool = False) -> UpdateR
     if up_to_date(answers, data):
         return UpdateResult([], [], [])
     if not dry_run:
-        _copier_update(project, data, answers)
-        return _result(project)
+        kept = _copier_update(project, data, answers)
+        return _result(project, kept)
     with tempfile.TemporaryDirectory(prefix="apigen-update-") as scratch:
         clone = Path(scratch) / project.name
         git(project, "clone", "--quiet", "--no-hardlinks", str(project), str(clone))
-        _copier_update(clone, data, answers)
-        result = _result(clone)
+        kept = _copier_update(clone, data, answers)
+        result = _result(clone, kept)
         shutil.rmtree(clone, ignore_errors=True)
     return result
 

@@ -246,6 +246,69 @@ def test_a_conflict_is_reported_whatever_the_path(tmp_path: Path, name: str, dry
     assert (MARKER in (project / name).read_text()) is not dry_run
 
 
+KEPT = (
+    "(the template no longer has it; kept because you changed it: "
+    "delete it, or keep it as your own)"
+)
+
+
+def ship_guides(templates: Path) -> None:
+    """Release 1.0.0 of this test: two files that the plain template, 2.0.0 here, drops."""
+    (templates / "guides").mkdir()
+    (templates / "guides" / "deploying.md").write_text("# Deploying\n")
+    (templates / "guides" / "testing.md").write_text("# Testing\n")
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["update", "dry-run"])
+def test_a_dropped_file_the_user_changed_is_kept_as_a_conflict(
+    tmp_path: Path, dry_run: bool
+) -> None:
+    # Copier deletes what a new release no longer ships, edited or not; apigen keeps the edit.
+    home = tmp_path / "home"
+    home.mkdir()
+    releases = Releases(
+        v1=release(tmp_path / "apigen-1", "1.0.0", ship_guides),
+        v2=release(tmp_path / "apigen-2", "2.0.0"),
+        env=isolated_env(home, APIGEN_TEMPLATE_SOURCE=UNREACHABLE_SOURCE),
+    )
+    assert releases.run(releases.v1, "new", "shop", "--yes", cwd=tmp_path).returncode == 0
+    project = tmp_path / "shop"
+    (project / "guides" / "deploying.md").write_text("# Deploying\n\nOur own steps.\n")
+    git(project, "commit", "--quiet", "--all", "--message", "Our deploy steps")
+    before = tree_digest(project)
+
+    run = releases.run(releases.v2, "update", *(["--dry-run"] if dry_run else []), cwd=project)
+
+    assert run.returncode == 1
+    would = "would " if dry_run else ""
+    assert run.stderr.strip().splitlines() == [
+        f"apigen: error: {would}conflict: guides/deploying.md {KEPT}"
+    ]
+    if dry_run:
+        assert tree_digest(project) == before
+        return
+    assert (project / "guides" / "deploying.md").read_text() == "# Deploying\n\nOur own steps.\n"
+    assert not (project / "guides" / "testing.md").exists()  # unchanged: removed as shipped
+
+
+def test_an_option_change_keeps_a_changed_file_the_new_answers_drop(
+    releases: Releases, project: Path
+) -> None:
+    client = project / "tests" / "api" / "client.py"  # FastAPI's test client, not Flask's
+    client.write_text(client.read_text() + "# Our retries.\n")
+    git(project, "commit", "--quiet", "--all", "--message", "Our client")
+
+    run = releases.run(releases.v1, "update", "--data", "framework=flask", cwd=project)
+
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        f"apigen: error: conflict: tests/api/client.py {KEPT}"
+    ]
+    assert client.read_text().endswith("# Our retries.\n")
+    assert not (project / "tests" / "api" / "test_request_context.py").exists()  # unchanged
+    assert (project / "src" / "shop" / "api" / "openapi.py").is_file()  # Flask's arrived
+
+
 def test_git_status_gives_every_path_whole(tmp_path: Path) -> None:
     files = {"README.md": "a\n", "notes with spaces.md": "b\n", "café.md": "c\n", "old.md": "d\n"}
     for name, text in files.items():

@@ -34,7 +34,7 @@ def update(
     with console.err().status("Updating from the template"):
         result = run_update(path, data or [], dry_run=dry_run)
     verb = "would change" if dry_run else "changed"
-    if not result.changed and not result.rejected:
+    if not result.changed and not result.rejected and not result.kept:
         console.out().print("Already up to date: no file " + verb + ".")
         return
     console.out().print(f"Files the update {verb}:")
@@ -51,4 +51,9 @@ def update(
         console.error(f"{would}conflict: {file} (resolve the <<<<<<< markers)")
     for file in result.rejected:
         console.error(f"{would}reject hunks: {file} (apply them by hand, then delete the file)")
+    for file in result.kept:
+        console.error(
+            f"{would}conflict: {file} (the template no longer has it; kept because you "
+            "changed it: delete it, or keep it as your own)"
+        )
     raise typer.Exit(1)
