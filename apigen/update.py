@@ -20,6 +20,8 @@ from apigen.render import record_template_version
 
 ANSWERS_FILE = ".copier-answers.yml"
 CONFLICT_MARKER = "<<<<<<< before updating"
+# Where the project's migrations live: each file is a step some database may have run.
+MIGRATIONS = "migrations/versions/"
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,35 @@ def _result(project: Path, kept: list[str]) -> UpdateResult:
     return UpdateResult(sorted(changed), sorted(conflicted), sorted(rejected), kept)
 
 
+def rewritten_migrations(project: Path) -> list[str]:
+    """The migrations the update changed or deleted (a new one is not a rewrite)."""
+    return sorted(
+        path
+        for state, path in status(project)
+        if path.startswith(MIGRATIONS) and path.endswith(".py") and state not in ("??", "!!")
+    )
+
+
+def refuse_rewritten_migrations(project: Path, data: Mapping[str, str], *, undo: bool) -> None:
+    """Stop an update that would change history a deployed database has already run.
+
+    A database stamped with a migration never runs it again: rewriting the file (or deleting
+    it, and with it the parent of the user's own migrations) leaves the schema and the code
+    apart. On the real tree the update is undone first; the tree was clean before it.
+    """
+    if not (rewritten := rewritten_migrations(project)):
+        return
+    if undo:
+        git(project, "reset", "--quiet", "--hard", "HEAD")
+        git(project, "clean", "--quiet", "-d", "--force")
+    cause = " ".join(f"--data {key}={value}" for key, value in data.items()) or "the update"
+    raise ApigenError(
+        f"{cause} would change or delete migrations a database may already have run "
+        f"({', '.join(rewritten)}), so nothing was changed; pass --rewrite-migrations only "
+        "if no database was ever migrated"
+    )
+
+
 def rej_files_hidden(project: Path) -> bool:
     """Whether the project's ignore rules hide copier's `.rej` files from `git status`."""
     return succeeds(project, "check-ignore", "--quiet", "--no-index", "apigen-probe.rej")
@@ -259,8 +290,14 @@ def up_to_date(answers: Mapping[str, Any], data: Mapping[str, str]) -> bool:
     )
 
 
-def update(project: Path, pairs: list[str], *, dry_run: bool = False) -> UpdateResult:
-    """Update the project from the template; on a dry run, in a throwaway clone."""
+def update(
+    project: Path, pairs: list[str], *, dry_run: bool = False, rewrite_migrations: bool = False
+) -> UpdateResult:
+    """Update the project from the template; on a dry run, in a throwaway clone.
+
+    An update that would change or delete an existing migration is undone and refused,
+    unless `rewrite_migrations` says no database ever ran them.
+    """
     project = project.absolute()
     answers = read_answers(project)
     data = parse_data(pairs, answers)
@@ -269,11 +306,15 @@ def update(project: Path, pairs: list[str], *, dry_run: bool = False) -> UpdateR
         return UpdateResult([], [], [])
     if not dry_run:
         kept = _copier_update(project, data, answers)
+        if not rewrite_migrations:
+            refuse_rewritten_migrations(project, data, undo=True)
         return _result(project, kept)
     with tempfile.TemporaryDirectory(prefix="apigen-update-") as scratch:
         clone = Path(scratch) / project.name
         git(project, "clone", "--quiet", "--no-hardlinks", str(project), str(clone))
         kept = _copier_update(clone, data, answers)
+        if not rewrite_migrations:
+            refuse_rewritten_migrations(clone, data, undo=False)
         result = _result(clone, kept)
         shutil.rmtree(clone, ignore_errors=True)
     return result

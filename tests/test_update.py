@@ -309,6 +309,46 @@ def test_an_option_change_keeps_a_changed_file_the_new_answers_drop(
     assert (project / "src" / "shop" / "api" / "openapi.py").is_file()  # Flask's arrived
 
 
+REWRITTEN = "migrations/versions/0001_create_tasks.py, migrations/versions/0002_create_users.py"
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["update", "dry-run"])
+def test_an_update_that_would_rewrite_migrations_is_refused_and_undone(
+    releases: Releases, project: Path, dry_run: bool
+) -> None:
+    # A database stamped 0002 would never run a rewritten 0001, nor find a deleted 0002.
+    # Undoing the update leaves git's own files touched (copier writes objects; the reset,
+    # the index): the files and the history are what must be as they were.
+    skip = (".home",) if dry_run else (".home", ".git")
+    before, head = tree_digest(project, skip=skip), git(project, "rev-parse", "HEAD")
+
+    flags = ["--dry-run"] if dry_run else []
+    run = releases.run(releases.v1, "update", "--data", "auth=none", *flags, cwd=project)
+
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        f"apigen: error: --data auth=none would change or delete migrations a database may "
+        f"already have run ({REWRITTEN}), so nothing was changed; pass --rewrite-migrations "
+        "only if no database was ever migrated"
+    ]
+    assert tree_digest(project, skip=skip) == before
+    assert git(project, "rev-parse", "HEAD") == head
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_rewrite_migrations_lets_a_project_without_a_database_change_auth(
+    releases: Releases, project: Path
+) -> None:
+    run = releases.run(
+        releases.v1, "update", "--data", "auth=none", "--rewrite-migrations", cwd=project
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert answers(project)["auth"] == "none"
+    assert not (project / "migrations" / "versions" / "0002_create_users.py").exists()
+    assert 'return "ours"' in (project / "src/shop/tasks/service.py").read_text()
+
+
 def test_git_status_gives_every_path_whole(tmp_path: Path) -> None:
     files = {"README.md": "a\n", "notes with spaces.md": "b\n", "café.md": "c\n", "old.md": "d\n"}
     for name, text in files.items():

@@ -26,13 +26,23 @@ def update(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show which files would change; change nothing.")
     ] = False,
+    rewrite_migrations: Annotated[
+        bool,
+        typer.Option(
+            "--rewrite-migrations",
+            help="Let the update change or delete existing migrations: only for a project "
+            "whose database was never migrated.",
+        ),
+    ] = False,
 ) -> None:
     """Update a project from this apigen's template; conflicts are marked inline."""
     from apigen.update import update as run_update
     from apigen.update import warn_if_rej_hidden
 
     with console.err().status("Updating from the template"):
-        result = run_update(path, data or [], dry_run=dry_run)
+        result = run_update(
+            path, data or [], dry_run=dry_run, rewrite_migrations=rewrite_migrations
+        )
     verb = "would change" if dry_run else "changed"
     if not result.changed and not result.rejected and not result.kept:
         console.out().print("Already up to date: no file " + verb + ".")
