@@ -7,12 +7,13 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from filecmp import dircmp
 from pathlib import Path
 from typing import Any
 
 from apigen import console, store
+from apigen.dev_env import EXAMPLE_FILE, EnvChanges, sync_development_env
 from apigen.errors import ApigenError, StepError, UsageError
 from apigen.git import git, parse_status, status, succeeds
 from apigen.options import OPTIONS_BY_NAME, answer_errors
@@ -33,6 +34,8 @@ class UpdateResult:
     rejected: list[str]
     # Files the new template no longer has, kept because the user had changed them.
     kept: list[str] = field(default_factory=list)
+    # What the update did to the (git-ignored) development `.env`.
+    env: EnvChanges = field(default_factory=EnvChanges)
 
     @property
     def clean(self) -> bool:
@@ -305,10 +308,14 @@ def update(
     if up_to_date(answers, data):
         return UpdateResult([], [], [])
     if not dry_run:
+        example = project / EXAMPLE_FILE
+        old_example = example.read_text() if example.is_file() else None
         kept = _copier_update(project, data, answers)
         if not rewrite_migrations:
             refuse_rewritten_migrations(project, data, undo=True)
-        return _result(project, kept)
+        result = _result(project, kept)
+        auth = str(read_answers(project).get("auth", ""))
+        return replace(result, env=sync_development_env(project, old_example, auth))
     with tempfile.TemporaryDirectory(prefix="apigen-update-") as scratch:
         clone = Path(scratch) / project.name
         git(project, "clone", "--quiet", "--no-hardlinks", str(project), str(clone))

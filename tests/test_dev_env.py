@@ -10,6 +10,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from apigen.dev_env import settings_of, synced_env
 from tests.helpers import apigen
 
 
@@ -77,3 +78,51 @@ def test_force_never_touches_the_users_env(workdir: Path) -> None:
 
     assert run.returncode == 0, run.stderr
     assert (folder / ".env").read_text() == "MY_SETTING=1\n"
+
+
+# `apigen update` keeps `.env` in step with the new answers (apigen.dev_env.synced_env).
+
+OLD_EXAMPLE = "# Where the data lives.\nDATABASE_URL=sqlite:///./app.db\nLOG_LEVEL=INFO\n"
+NEW_EXAMPLE = (
+    "# Where the data lives.\nDATABASE_URL=postgresql+psycopg://shop@localhost/shop\n"
+    "DATABASE_POOL_SIZE=5\nLOG_LEVEL=INFO\n"
+)
+# A PEM value over several lines; its last line reads like a setting of its own.
+PEM = (
+    '"-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49\nQQ==\n'
+    '-----END PRIVATE KEY-----"'
+)
+
+
+def test_untouched_values_follow_the_example_and_the_users_stay() -> None:
+    env = f"DATABASE_URL=sqlite:///./app.db\nLOG_LEVEL=DEBUG\nJWT_PRIVATE_KEY={PEM}\n"
+
+    text, changes = synced_env(env, OLD_EXAMPLE, NEW_EXAMPLE, auth="jwt")
+
+    assert text == (
+        "DATABASE_URL=postgresql+psycopg://shop@localhost/shop\nLOG_LEVEL=DEBUG\n"
+        f"JWT_PRIVATE_KEY={PEM}\n"
+        "\n# Added by `apigen update` from .env.example:\nDATABASE_POOL_SIZE=5\n"
+    )
+    assert (changes.added, changes.updated) == (["DATABASE_POOL_SIZE"], ["DATABASE_URL"])
+    assert "QQ" not in settings_of(env)  # the key's last line is part of the key
+
+
+def test_a_value_the_user_set_is_kept_even_when_the_example_changes() -> None:
+    env = "DATABASE_URL=sqlite:////var/lib/shop.db\nLOG_LEVEL=INFO\nDATABASE_POOL_SIZE=9\n"
+
+    text, changes = synced_env(env, OLD_EXAMPLE, NEW_EXAMPLE, auth="none")
+
+    assert text == env
+    assert not changes
+
+
+def test_a_project_that_now_signs_its_tokens_gets_a_development_key() -> None:
+    text, changes = synced_env(OLD_EXAMPLE, OLD_EXAMPLE, OLD_EXAMPLE, auth="jwt")
+
+    key = settings_of(text)["JWT_PRIVATE_KEY"][1].strip('"')
+    assert isinstance(
+        serialization.load_pem_private_key(key.encode(), None), ec.EllipticCurvePrivateKey
+    )
+    assert changes.added == ["JWT_PRIVATE_KEY"]
+    assert text.startswith(OLD_EXAMPLE)

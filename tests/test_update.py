@@ -349,6 +349,24 @@ def test_rewrite_migrations_lets_a_project_without_a_database_change_auth(
     assert 'return "ours"' in (project / "src/shop/tasks/service.py").read_text()
 
 
+def test_an_option_change_brings_env_in_step_and_keeps_the_users_values(
+    releases: Releases, project: Path
+) -> None:
+    env = project / ".env"
+    key = re.search(r'^JWT_PRIVATE_KEY="[^"]*"$', env.read_text(), re.MULTILINE)
+    assert key is not None
+    env.write_text(env.read_text().replace("LOG_LEVEL=INFO", "LOG_LEVEL=DEBUG"))
+
+    run = releases.run(releases.v1, "update", "--data", "rate_limit=redis", cwd=project)
+
+    assert run.returncode == 0, run.stderr
+    assert "The update brought .env in step: updated RATE_LIMIT_STORAGE_URL." in run.stdout
+    text = env.read_text()
+    assert "\nRATE_LIMIT_STORAGE_URL=redis://localhost:6379/0\n" in text  # was memory://
+    assert "\nLOG_LEVEL=DEBUG\n" in text  # the user's
+    assert key[0] in text  # the development key, as it was
+
+
 def test_git_status_gives_every_path_whole(tmp_path: Path) -> None:
     files = {"README.md": "a\n", "notes with spaces.md": "b\n", "café.md": "c\n", "old.md": "d\n"}
     for name, text in files.items():

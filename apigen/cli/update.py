@@ -44,6 +44,13 @@ def update(
             path, data or [], dry_run=dry_run, rewrite_migrations=rewrite_migrations
         )
     verb = "would change" if dry_run else "changed"
+    if result.env:
+        env = result.env
+        told = "wrote .env (a development key)" if env.created else "brought .env in step"
+        details = [f"added {', '.join(env.added)}"] if env.added else []
+        details += [f"updated {', '.join(env.updated)}"] if env.updated else []
+        suffix = f": {'; '.join(details)}" if details else ""
+        console.out().print(f"The update {told}{suffix}.", markup=False)
     if not result.changed and not result.rejected and not result.kept:
         console.out().print("Already up to date: no file " + verb + ".")
         return
