@@ -345,7 +345,7 @@ def test_postgresql_scales_out_and_migrates_once_per_release(rendered: dict[str,
     assert autoscaler["spec"]["minReplicas"] >= 2
     assert "replicas" not in deployment, "the autoscaler owns the replica count"
     assert documents["PodDisruptionBudget"]["spec"]["maxUnavailable"] == 1
-    assert migrate["command"] == ["alembic", "upgrade", "head"]
+    assert migrate["command"] == ["alembic", "upgrade", "heads"]
     assert "initContainers" not in deployment["template"]["spec"]
 
 
@@ -359,7 +359,7 @@ def test_sqlite_runs_one_pod_that_migrates_its_own_volume(rendered: dict[str, Pa
     assert deployment["strategy"] == {"type": "Recreate"}
     assert "HorizontalPodAutoscaler" not in documents
     assert "Job" not in documents
-    assert migrate["command"] == ["alembic", "upgrade", "head"]
+    assert migrate["command"] == ["alembic", "upgrade", "heads"]
     assert (
         claim["persistentVolumeClaim"]["claimName"]
         == documents["PersistentVolumeClaim"]["metadata"]["name"]
@@ -405,7 +405,7 @@ def test_compose_migrates_before_the_api_starts(rendered: dict[str, Path], name:
         service: condition["condition"] for service, condition in found["api"]["depends_on"].items()
     }
 
-    assert found["migrate"]["command"] == ["alembic", "upgrade", "head"]
+    assert found["migrate"]["command"] == ["alembic", "upgrade", "heads"]
     assert found["migrate"]["restart"] == "no"
     assert api_waits_for.pop("migrate") == "service_completed_successfully"
     assert api_waits_for == dict.fromkeys(set(found) - {"api", "migrate"}, "service_healthy")

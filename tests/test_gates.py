@@ -100,7 +100,7 @@ def test_migrations_upgrade_and_match_the_models(
     alembic = venv_tool(shared_venv, "alembic")
     with fresh_database(project, shared_venv, tmp_path / "migrate.db") as url:
         env = {**os.environ, "DATABASE_URL": url}
-        check([alembic, "upgrade", "head"], cwd=project, env=env)
+        check([alembic, "upgrade", "heads"], cwd=project, env=env)
         output = check([alembic, "check"], cwd=project, env=env)
 
     assert "No new upgrade operations detected" in output
@@ -149,7 +149,7 @@ def gunicorn(project: Path, venv: Path, tmp_path: Path, **settings: str) -> Iter
             "WEB_CONCURRENCY": workers,
             **settings,
         }
-        check([venv_tool(venv, "alembic"), "upgrade", "head"], cwd=project, env=env)
+        check([venv_tool(venv, "alembic"), "upgrade", "heads"], cwd=project, env=env)
         # A file, not a pipe: a pipe nobody reads fills up and stalls the server's logging.
         with (tmp_path / "gunicorn.log").open("w") as log:
             process = subprocess.Popen(

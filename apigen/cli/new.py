@@ -255,7 +255,7 @@ def _generate(answers: Answers, target: Path, *, force: bool, overwrite: bool) -
         f"cd {shlex.quote(str(target))}",
         "uv sync                       # install",
         *database_step,
-        "uv run alembic upgrade head   # create the database",
+        "uv run alembic upgrade heads  # create the database",
         run,
         "uv run pytest --cov           # test",
     ]
