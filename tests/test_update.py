@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from apigen.git import status
-from tests.gates import install, on_one_worker, venv_tool
+from tests.gates import check, fresh_database, install, on_one_worker, venv_tool
 from tests.helpers import REPO_ROOT, Run, isolated_env, tree_digest
 
 UNREACHABLE_SOURCE = "https://apigen.invalid/apigen.git"
@@ -534,3 +534,117 @@ def test_the_generated_tests_pass_after_a_clean_update(
         check=False,
     )
     assert done.returncode == 0, done.stdout
+
+
+# A template release that changes the schema: a column on tasks, and the migration adding it
+# as the next of the template's numbered chain.
+TITLE_LINE = "    title: Mapped[str] = mapped_column(String(TITLE_MAX_LENGTH))\n"
+PRIORITY_LINE = '    priority: Mapped[int] = mapped_column(default=0, server_default="0")\n'
+PRIORITY_MIGRATION = '''"""Add tasks.priority.
+
+Revision ID: 0003
+Revises: {{ '0002' if auth == 'jwt' else '0001' }}
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | None = "{{ '0002' if auth == 'jwt' else '0001' }}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("tasks") as batch_op:
+        batch_op.add_column(sa.Column("priority", sa.Integer(), server_default="0", nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("tasks") as batch_op:
+        batch_op.drop_column("priority")
+'''
+# The user's own change, made before the release: a column of their own on the same table.
+NOTE_LINE = "    note: Mapped[str | None] = mapped_column(String(100))\n"
+# A user and a task, written through the API as a client would.
+WRITE_DATA = """
+from fastapi.testclient import TestClient
+
+from {package}.api.app import create_app
+
+account = {{"email": "owner@example.com", "password": "a long enough passphrase"}}
+with TestClient(create_app()) as client:
+    assert client.post("/api/auth/register", json=account).status_code == 201
+    token = client.post("/api/auth/login", json=account).json()["access_token"]
+    headers = {{"Authorization": f"Bearer {{token}}"}}
+    answer = client.post("/api/v2/tasks", json={{"title": "Keep me"}}, headers=headers)
+    assert answer.status_code == 201, answer.text
+"""
+READ_DATA = """
+import os
+
+from sqlalchemy import create_engine, text
+
+engine = create_engine(os.environ["DATABASE_URL"])
+with engine.connect() as connection:
+    print(connection.execute(text("SELECT title, priority, note FROM tasks")).all())
+    print(connection.execute(text("SELECT email FROM users")).all())
+"""
+
+
+def add_priority(templates: Path) -> None:
+    models = templates / "src" / "{{package_name}}" / "tasks" / "models.py.jinja"
+    assert TITLE_LINE in models.read_text()
+    models.write_text(models.read_text().replace(TITLE_LINE, TITLE_LINE + PRIORITY_LINE, 1))
+    migration = templates / "migrations" / "versions" / "0003_add_task_priority.py.jinja"
+    migration.write_text(PRIORITY_MIGRATION)
+
+
+@pytest.mark.gates
+@on_one_worker({"framework": "fastapi"})
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_release_that_changes_the_schema_migrates_a_database_with_data(
+    tmp_path: Path,
+    database: str,
+    installed: Callable[[dict[str, str]], Path],
+    shared_venv: Path,
+) -> None:
+    installed({"framework": "fastapi"})  # the shared venv then holds every dependency
+    home = tmp_path / "home"
+    home.mkdir()
+    releases = Releases(
+        v1=release(tmp_path / "apigen-1", "1.0.0"),
+        v2=release(tmp_path / "apigen-2", "2.0.0", add_priority),
+        env=isolated_env(home, APIGEN_TEMPLATE_SOURCE=UNREACHABLE_SOURCE),
+    )
+    name = f"migrated-{database}"
+    new = releases.run(releases.v1, "new", name, "--database", database, "--yes", cwd=tmp_path)
+    assert new.returncode == 0, new.stderr
+    project = tmp_path / name
+    install(project, shared_venv)
+    python, alembic = venv_tool(shared_venv, "python"), venv_tool(shared_venv, "alembic")
+    models = project / "src" / name.replace("-", "_") / "tasks" / "models.py"
+    with fresh_database(project, shared_venv, tmp_path / "live.db") as url:
+        env = {**os.environ, "DATABASE_URL": url}
+        # The database in production: migrated, with data, and a migration of the user's own.
+        check([alembic, "upgrade", "heads"], cwd=project, env=env)
+        check([python, "-c", WRITE_DATA.format(package=name.replace("-", "_"))], project, env)
+        models.write_text(models.read_text() + NOTE_LINE)
+        check([alembic, "revision", "--autogenerate", "-m", "add notes"], cwd=project, env=env)
+        check([alembic, "upgrade", "heads"], cwd=project, env=env)
+        git(project, "add", "--all")
+        git(project, "commit", "--quiet", "--message", "Notes on tasks")
+
+        run = releases.run(releases.v2, "update", cwd=project)
+        assert run.returncode == 0, run.stderr
+        install(project, shared_venv)
+        upgraded = check([alembic, "upgrade", "heads"], cwd=project, env=env)
+        checked = check([alembic, "check"], cwd=project, env=env)
+        rows = check([python, "-c", READ_DATA], cwd=project, env=env)
+
+    assert (project / "migrations" / "versions" / "0003_add_task_priority.py").is_file()
+    assert "-> 0003, Add tasks.priority." in upgraded
+    assert "No new upgrade operations detected" in checked
+    assert "[('Keep me', 0, None)]\n[('owner@example.com',)]" in rows
+    assert NOTE_LINE in models.read_text()
+    assert PRIORITY_LINE in models.read_text()
