@@ -648,3 +648,55 @@ def test_a_release_that_changes_the_schema_migrates_a_database_with_data(
     assert "[('Keep me', 0, None)]\n[('owner@example.com',)]" in rows
     assert NOTE_LINE in models.read_text()
     assert PRIORITY_LINE in models.read_text()
+
+
+def files_of(project: Path) -> dict[str, bytes]:
+    """Every file a project holds but git's own, the answers file and the development `.env`."""
+    return {
+        path.relative_to(project).as_posix(): path.read_bytes()
+        for path in sorted(project.rglob("*"))
+        if path.is_file()
+        and path.relative_to(project).parts[0] not in (".git", ".home")
+        and path.name not in (".copier-answers.yml", ".env")
+    }
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        [],
+        ["--framework", "flask", "--auth", "oidc", "--database", "postgresql"],
+        ["--auth", "none", "--versioning", "header", "--rate-limit", "redis"],
+    ],
+    ids=["defaults", "flask-oidc-postgresql", "none-header-redis"],
+)
+def test_an_update_without_edits_gives_the_new_release_s_fresh_project(
+    tmp_path: Path, flags: list[str]
+) -> None:
+    """Answers file and `.env` aside, byte for byte: new migrations included."""
+    home = tmp_path / "home"
+    home.mkdir()
+
+    def both(templates: Path) -> None:
+        change_template(templates)
+        add_priority(templates)
+
+    releases = Releases(
+        v1=release(tmp_path / "apigen-1", "1.0.0"),
+        v2=release(tmp_path / "apigen-2", "2.0.0", both),
+        env=isolated_env(home, APIGEN_TEMPLATE_SOURCE=UNREACHABLE_SOURCE),
+    )
+    for folder in ("updated", "fresh"):
+        (tmp_path / folder).mkdir()
+    new = releases.run(releases.v1, "new", "shop", *flags, "--yes", cwd=tmp_path / "updated")
+    assert new.returncode == 0, new.stderr
+    updated = tmp_path / "updated" / "shop"
+
+    run = releases.run(releases.v2, "update", cwd=updated)
+
+    assert run.returncode == 0, run.stderr
+    fresh_new = releases.run(releases.v2, "new", "shop", *flags, "--yes", cwd=tmp_path / "fresh")
+    assert fresh_new.returncode == 0, fresh_new.stderr
+    fresh = files_of(tmp_path / "fresh" / "shop")
+    assert files_of(updated).keys() == fresh.keys()
+    assert [name for name, content in files_of(updated).items() if content != fresh[name]] == []
