@@ -120,21 +120,28 @@ def synced_env(
     return text, changes
 
 
-def sync_development_env(project: Path, old_example: str | None, auth: str) -> EnvChanges:
+def sync_development_env(
+    project: Path, old_example: str | None, auth: str, *, new_example: str | None = None
+) -> EnvChanges:
     """After an update: `.env` in step with the new answers, the user's values kept.
 
     A project without `.env` gets one only where `apigen new` would have written one (it
     signs its own tokens now); a symlinked `.env` is the user's arrangement and left alone.
+    Given `new_example` (a dry run's, from a throwaway clone), nothing is written: the
+    changes are what the update would make.
     """
     target = project / ENV_FILE
     example = project / EXAMPLE_FILE
-    if target.is_symlink() or not example.is_file():
+    dry_run = new_example is not None
+    if new_example is None:
+        new_example = example.read_text() if example.is_file() else None
+    if target.is_symlink() or new_example is None:
         return EnvChanges()
     if not target.exists():
+        if dry_run:
+            return EnvChanges(created=auth == "jwt")
         return EnvChanges(created=write_development_env(project, auth))
-    text, changes = synced_env(
-        target.read_text(), old_example or "", example.read_text(), auth=auth
-    )
-    if changes:
+    text, changes = synced_env(target.read_text(), old_example or "", new_example, auth=auth)
+    if changes and not dry_run:
         target.write_text(text)
     return changes

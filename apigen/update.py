@@ -307,9 +307,9 @@ def update(
     check_clean(project)
     if up_to_date(answers, data):
         return UpdateResult([], [], [])
+    example = project / EXAMPLE_FILE
+    old_example = example.read_text() if example.is_file() else None
     if not dry_run:
-        example = project / EXAMPLE_FILE
-        old_example = example.read_text() if example.is_file() else None
         kept = _copier_update(project, data, answers)
         if not rewrite_migrations:
             refuse_rewritten_migrations(project, data, undo=True)
@@ -323,6 +323,15 @@ def update(
         if not rewrite_migrations:
             refuse_rewritten_migrations(clone, data, undo=False)
         result = _result(clone, kept)
+        # The clone has no `.env` (git ignores it): the project's is compared, not written.
+        new_example = clone / EXAMPLE_FILE
+        env = sync_development_env(
+            project,
+            old_example,
+            str(read_answers(clone).get("auth", "")),
+            new_example=new_example.read_text() if new_example.is_file() else "",
+        )
+        result = replace(result, env=env)
         shutil.rmtree(clone, ignore_errors=True)
     return result
 

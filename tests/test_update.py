@@ -367,6 +367,19 @@ def test_an_option_change_brings_env_in_step_and_keeps_the_users_values(
     assert key[0] in text  # the development key, as it was
 
 
+def test_a_dry_run_says_what_it_would_do_to_env_and_changes_nothing(
+    releases: Releases, project: Path
+) -> None:
+    before = tree_digest(project)
+
+    flags = ["--data", "rate_limit=redis", "--dry-run"]
+    run = releases.run(releases.v1, "update", *flags, cwd=project)
+
+    assert run.returncode == 0, run.stderr
+    assert "The update would bring .env in step: updated RATE_LIMIT_STORAGE_URL." in run.stdout
+    assert tree_digest(project) == before
+
+
 def test_git_status_gives_every_path_whole(tmp_path: Path) -> None:
     files = {"README.md": "a\n", "notes with spaces.md": "b\n", "café.md": "c\n", "old.md": "d\n"}
     for name, text in files.items():

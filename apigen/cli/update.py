@@ -46,7 +46,12 @@ def update(
     verb = "would change" if dry_run else "changed"
     if result.env:
         env = result.env
-        told = "wrote .env (a development key)" if env.created else "brought .env in step"
+        told = {
+            (False, False): "brought .env in step",
+            (False, True): "wrote .env (a development key)",
+            (True, False): "would bring .env in step",
+            (True, True): "would write .env (a development key)",
+        }[dry_run, env.created]
         details = [f"added {', '.join(env.added)}"] if env.added else []
         details += [f"updated {', '.join(env.updated)}"] if env.updated else []
         suffix = f": {'; '.join(details)}" if details else ""
