@@ -309,31 +309,29 @@ def update(
         return UpdateResult([], [], [])
     example = project / EXAMPLE_FILE
     old_example = example.read_text() if example.is_file() else None
-    if not dry_run:
-        kept = _copier_update(project, data, answers)
-        if not rewrite_migrations:
-            refuse_rewritten_migrations(project, data, undo=True)
-        result = _result(project, kept)
-        auth = str(read_answers(project).get("auth", ""))
-        return replace(result, env=sync_development_env(project, old_example, auth))
     with tempfile.TemporaryDirectory(prefix="apigen-update-") as scratch:
-        clone = Path(scratch) / project.name
-        git(project, "clone", "--quiet", "--no-hardlinks", str(project), str(clone))
-        kept = _copier_update(clone, data, answers)
+        target = project
+        if dry_run:
+            target = Path(scratch) / project.name
+            git(project, "clone", "--quiet", "--no-hardlinks", str(project), str(target))
+        kept = _copier_update(target, data, answers)
         if not rewrite_migrations:
-            refuse_rewritten_migrations(clone, data, undo=False)
-        result = _result(clone, kept)
-        # The clone has no `.env` (git ignores it): the project's is compared, not written.
-        new_example = clone / EXAMPLE_FILE
+            refuse_rewritten_migrations(target, data, undo=not dry_run)
+        result = _result(target, kept)
+        # A clone has no `.env` (git ignores it): on a dry run the project's is compared with
+        # the clone's new example, and not written.
+        new_example = target / EXAMPLE_FILE
         env = sync_development_env(
             project,
             old_example,
-            str(read_answers(clone).get("auth", "")),
-            new_example=new_example.read_text() if new_example.is_file() else "",
+            str(read_answers(target).get("auth", "")),
+            new_example=(new_example.read_text() if new_example.is_file() else "")
+            if dry_run
+            else None,
         )
-        result = replace(result, env=env)
-        shutil.rmtree(clone, ignore_errors=True)
-    return result
+        if dry_run:
+            shutil.rmtree(target, ignore_errors=True)
+    return replace(result, env=env)
 
 
 def warn_if_rej_hidden(project: Path) -> None:

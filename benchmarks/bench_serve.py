@@ -420,20 +420,14 @@ def start_servers(target: Target, workdir: Path) -> None:
         workdir / f"generated-{target.framework}.log",
     )
     seed(target)
-    target.servers["bare"] = start(
-        f"bare {target.framework}",
-        [target.gunicorn, "--config", "bare_conf.py", "bare_app:app"],
-        target.bare_dir,
-        {**target.env, "PYTHONPATH": str(target.bare_dir)},
-        workdir / f"bare-{target.framework}.log",
-    )
-    target.servers["logged"] = start(
-        f"bare {target.framework} with the log line",
-        [target.gunicorn, "--config", "bare_conf.py", "logged_app:app"],
-        target.bare_dir,
-        {**target.env, "PYTHONPATH": str(target.bare_dir)},
-        workdir / f"logged-{target.framework}.log",
-    )
+    for kind, module, label in (("bare", "bare_app", ""), ("logged", "logged_app", " + log")):
+        target.servers[kind] = start(
+            f"bare {target.framework}{label}",
+            [target.gunicorn, "--config", "bare_conf.py", f"{module}:app"],
+            target.bare_dir,
+            {**target.env, "PYTHONPATH": str(target.bare_dir)},
+            workdir / f"{kind}-{target.framework}.log",
+        )
 
 
 @dataclass

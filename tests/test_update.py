@@ -74,16 +74,23 @@ class Releases:
         return Run(done.returncode, done.stdout, done.stderr)
 
 
-@pytest.fixture
-def releases(tmp_path: Path) -> Releases:
+Change = Callable[[Path], None]
+
+
+def releases_in(tmp_path: Path, first: Change | None, second: Change | None) -> Releases:
+    """Releases 1.0.0 and 2.0.0, their templates changed by `first` and `second`."""
     home = tmp_path / "home"
     home.mkdir()
-    env = isolated_env(home, APIGEN_TEMPLATE_SOURCE=UNREACHABLE_SOURCE)
     return Releases(
-        v1=release(tmp_path / "apigen-1", "1.0.0"),
-        v2=release(tmp_path / "apigen-2", "2.0.0", change_template),
-        env=env,
+        v1=release(tmp_path / "apigen-1", "1.0.0", first),
+        v2=release(tmp_path / "apigen-2", "2.0.0", second),
+        env=isolated_env(home, APIGEN_TEMPLATE_SOURCE=UNREACHABLE_SOURCE),
     )
+
+
+@pytest.fixture
+def releases(tmp_path: Path) -> Releases:
+    return releases_in(tmp_path, None, change_template)
 
 
 def git(project: Path, *args: str) -> str:
@@ -223,13 +230,7 @@ def ship(name: str, setting: str) -> Callable[[Path], None]:
 )
 def test_a_conflict_is_reported_whatever_the_path(tmp_path: Path, name: str, dry_run: bool) -> None:
     # The user and release 2.0.0 change the file's one setting differently.
-    home = tmp_path / "home"
-    home.mkdir()
-    releases = Releases(
-        v1=release(tmp_path / "apigen-1", "1.0.0", ship(name, "tests")),
-        v2=release(tmp_path / "apigen-2", "2.0.0", ship(name, "tests,migrations")),
-        env=isolated_env(home, APIGEN_TEMPLATE_SOURCE=UNREACHABLE_SOURCE),
-    )
+    releases = releases_in(tmp_path, ship(name, "tests"), ship(name, "tests,migrations"))
     assert releases.run(releases.v1, "new", "shop", "--yes", cwd=tmp_path).returncode == 0
     project = tmp_path / "shop"
     (project / name).write_text("[tool]\nexclude = tests,scripts\n")
@@ -264,13 +265,7 @@ def test_a_dropped_file_the_user_changed_is_kept_as_a_conflict(
     tmp_path: Path, dry_run: bool
 ) -> None:
     # Copier deletes what a new release no longer ships, edited or not; apigen keeps the edit.
-    home = tmp_path / "home"
-    home.mkdir()
-    releases = Releases(
-        v1=release(tmp_path / "apigen-1", "1.0.0", ship_guides),
-        v2=release(tmp_path / "apigen-2", "2.0.0"),
-        env=isolated_env(home, APIGEN_TEMPLATE_SOURCE=UNREACHABLE_SOURCE),
-    )
+    releases = releases_in(tmp_path, ship_guides, None)
     assert releases.run(releases.v1, "new", "shop", "--yes", cwd=tmp_path).returncode == 0
     project = tmp_path / "shop"
     (project / "guides" / "deploying.md").write_text("# Deploying\n\nOur own steps.\n")
@@ -623,13 +618,7 @@ def test_a_release_that_changes_the_schema_migrates_a_database_with_data(
     shared_venv: Path,
 ) -> None:
     installed({"framework": "fastapi"})  # the shared venv then holds every dependency
-    home = tmp_path / "home"
-    home.mkdir()
-    releases = Releases(
-        v1=release(tmp_path / "apigen-1", "1.0.0"),
-        v2=release(tmp_path / "apigen-2", "2.0.0", add_priority),
-        env=isolated_env(home, APIGEN_TEMPLATE_SOURCE=UNREACHABLE_SOURCE),
-    )
+    releases = releases_in(tmp_path, None, add_priority)
     name = f"migrated-{database}"
     new = releases.run(releases.v1, "new", name, "--database", database, "--yes", cwd=tmp_path)
     assert new.returncode == 0, new.stderr
@@ -687,18 +676,12 @@ def test_an_update_without_edits_gives_the_new_release_s_fresh_project(
     tmp_path: Path, flags: list[str]
 ) -> None:
     """Answers file and `.env` aside, byte for byte: new migrations included."""
-    home = tmp_path / "home"
-    home.mkdir()
 
     def both(templates: Path) -> None:
         change_template(templates)
         add_priority(templates)
 
-    releases = Releases(
-        v1=release(tmp_path / "apigen-1", "1.0.0"),
-        v2=release(tmp_path / "apigen-2", "2.0.0", both),
-        env=isolated_env(home, APIGEN_TEMPLATE_SOURCE=UNREACHABLE_SOURCE),
-    )
+    releases = releases_in(tmp_path, None, both)
     for folder in ("updated", "fresh"):
         (tmp_path / folder).mkdir()
     new = releases.run(releases.v1, "new", "shop", *flags, "--yes", cwd=tmp_path / "updated")
