@@ -366,7 +366,7 @@ def combination_id(combination: Mapping[str, str]) -> str:
 _COPIER_HEADER = """\
 # Generated from apigen/options.py by `python -m apigen.options`; do not edit by hand.
 # A test fails when this file and apigen/options.py disagree.
-_min_copier_version: "9.4"
+_min_copier_version: "9.5"
 _subdirectory: templates
 _answers_file: .copier-answers.yml
 _templates_suffix: .jinja
@@ -378,9 +378,16 @@ _exclude:
   - ".git"
   - ".DS_Store"
   - ".venv"
+  # A migration is history a database may have run: an update never rewrites, adds or
+  # deletes one. `apigen update` adds the template's new ones itself (docs/updating.md).
+  - "{% if _copier_operation == 'update' %}migrations/versions/*{% endif %}"
 _message_after_copy: |
   Your project "{{ project_name }}" is ready in {{ _copier_conf.dst_path }}.
   Next: cd into it, `uv sync`, then `uv run pytest`.
+_message_after_update: |
+  copier left migrations/versions as it was: a migration is history. Run `apigen update`
+  to add the template's new migrations, then `make migrate`; change `auth` with
+  `apigen update --data auth=...`, which adds the migration between the two schemas.
 """
 
 

@@ -105,17 +105,18 @@ def record_template_version() -> str:
         return f"v{__version__}"
 
 
-def render(answers: Answers, target: Path, tag: str | None = None) -> Rendered:
+def render(answers: Answers, target: Path, tag: str | None = None, under: str = "") -> Rendered:
     """Render the template for `answers` in memory, as copier would write it into `target`.
 
-    `tag` is the template version to record in the answers file (none for a preview).
+    `tag` is the template version to record in the answers file (none for a preview);
+    `under` (a folder, e.g. "migrations/versions/") keeps only the files in it.
     """
     from apigen.renderer import TemplateRenderer
 
     try:
         renderer = TemplateRenderer(template_root(), bytecode_cache=store.cache_path() / "jinja")
         return renderer.render(
-            answers.as_data(), src_path=template_source(), commit=tag, dst_path=target
+            answers.as_data(), src_path=template_source(), commit=tag, dst_path=target, under=under
         )
     except Exception as exc:  # Jinja and YAML raise many unrelated types
         raise StepError("rendering the template", _first_line(exc)) from exc

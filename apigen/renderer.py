@@ -7,7 +7,8 @@ here instead, with the Jinja environment copier builds, and copier's rules:
 
 - the settings that matter come from `copier.yml`: `_subdirectory`, `_templates_suffix`,
   `_exclude` (gitignore-style patterns, matched by pathspec against the rendered path,
-  each pattern itself rendered first) and `_answers_file`; a setting this renderer does
+  each pattern itself rendered first, `_copier_operation` being "copy") and
+  `_answers_file`; a setting this renderer does
   not implement (tasks, extensions, envops, ...) is refused rather than ignored;
 - a file whose name ends with the suffix is a Jinja template, rendered and written as
   UTF-8 (Jinja reads it as UTF-8, newlines become `\\n`, the trailing newline is kept);
@@ -49,6 +50,7 @@ _SUPPORTED_SETTINGS = frozenset(
         "_templates_suffix",
         "_exclude",
         "_message_after_copy",  # shown by copier unless quiet; apigen prints its own
+        "_message_after_update",  # shown by a plain `copier update`
     }
 )
 # The keys of a question this renderer understands; `when`, `secret` and the like
@@ -226,8 +228,12 @@ class TemplateRenderer:
         src_path: str,
         commit: str | None,
         dst_path: Path,
+        under: str = "",
     ) -> Rendered:
-        """The project copier would write for `answers` (in question order)."""
+        """The project copier would write for `answers` (in question order).
+
+        `under` (a folder, e.g. "migrations/versions/") keeps only the files in it.
+        """
         from pathspec import PathSpec
         from pathspec import __version__ as pathspec_version
 
@@ -255,6 +261,7 @@ class TemplateRenderer:
             "_folder_name": dst_path.name,
             "_copier_python": sys.executable,
             "_copier_phase": "render",
+            "_copier_operation": "copy",
         }
         patterns = (
             normalize("NFD", line)
@@ -272,6 +279,8 @@ class TemplateRenderer:
         for source in self._sources:
             destination = self._destination(source, context, names)
             if destination is None or excluded(destination):
+                continue
+            if under and not (destination + "/").startswith(under):
                 continue
             if _escapes(destination):
                 raise UnsupportedTemplateError(f"{source.relpath} renders outside the project")

@@ -12,7 +12,8 @@ from filecmp import dircmp
 from pathlib import Path
 from typing import Any
 
-from apigen import console, store
+from apigen import console, history, store
+from apigen.answers import defaults_for
 from apigen.dev_env import EXAMPLE_FILE, EnvChanges, sync_development_env
 from apigen.errors import ApigenError, StepError, UsageError
 from apigen.git import git, parse_status, status, succeeds
@@ -21,8 +22,6 @@ from apigen.render import record_template_version
 
 ANSWERS_FILE = ".copier-answers.yml"
 CONFLICT_MARKER = "<<<<<<< before updating"
-# Where the project's migrations live: each file is a step some database may have run.
-MIGRATIONS = "migrations/versions/"
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,8 @@ class UpdateResult:
     kept: list[str] = field(default_factory=list)
     # What the update did to the (git-ignored) development `.env`.
     env: EnvChanges = field(default_factory=EnvChanges)
+    # The migrations the update added to migrations/versions, which a database has to run.
+    migrations: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
@@ -251,16 +252,17 @@ def rewritten_migrations(project: Path) -> list[str]:
     return sorted(
         path
         for state, path in status(project)
-        if path.startswith(MIGRATIONS) and path.endswith(".py") and state not in ("??", "!!")
+        if path.startswith(history.VERSIONS) and path.endswith(".py") and state not in ("??", "!!")
     )
 
 
 def refuse_rewritten_migrations(project: Path, data: Mapping[str, str], *, undo: bool) -> None:
-    """Stop an update that would change history a deployed database has already run.
+    """Stop an update that changed history a deployed database has already run.
 
-    A database stamped with a migration never runs it again: rewriting the file (or deleting
-    it, and with it the parent of the user's own migrations) leaves the schema and the code
-    apart. On the real tree the update is undone first; the tree was clean before it.
+    apigen's copier.yml keeps copier out of migrations/versions during an update; a template
+    that does not (an older fork, say) would rewrite a migration a database stamped with it
+    never runs again, or delete the parent of the user's own. On the real tree the update is
+    undone first; the tree was clean before it.
     """
     if not (rewritten := rewritten_migrations(project)):
         return
@@ -270,9 +272,23 @@ def refuse_rewritten_migrations(project: Path, data: Mapping[str, str], *, undo:
     cause = " ".join(f"--data {key}={value}" for key, value in data.items()) or "the update"
     raise ApigenError(
         f"{cause} would change or delete migrations a database may already have run "
-        f"({', '.join(rewritten)}), so nothing was changed; pass --rewrite-migrations only "
-        "if no database was ever migrated"
+        f"({', '.join(rewritten)}), so nothing was changed; the template must leave "
+        "migrations/versions to apigen (see docs/updating.md)"
     )
+
+
+def options_of(answers: Mapping[str, Any]) -> dict[str, str]:
+    """Every option's answer, those the answers file lacks (a newer option) at its default."""
+    return defaults_for({name: str(answers[name]) for name in OPTIONS_BY_NAME if name in answers})
+
+
+def check_data_loss(old: Mapping[str, str], new: Mapping[str, str], *, allowed: bool) -> None:
+    """An option change that would drop data says so before anything is done."""
+    if (lost := history.data_lost(old, new)) and not allowed:
+        raise ApigenError(
+            f"{'; '.join(lost)} when the database is migrated, so nothing was changed; "
+            "pass --allow-data-loss to go ahead"
+        )
 
 
 def rej_files_hidden(project: Path) -> bool:
@@ -294,19 +310,28 @@ def up_to_date(answers: Mapping[str, Any], data: Mapping[str, str]) -> bool:
 
 
 def update(
-    project: Path, pairs: list[str], *, dry_run: bool = False, rewrite_migrations: bool = False
+    project: Path, pairs: list[str], *, dry_run: bool = False, allow_data_loss: bool = False
 ) -> UpdateResult:
     """Update the project from the template; on a dry run, in a throwaway clone.
 
-    An update that would change or delete an existing migration is undone and refused,
-    unless `rewrite_migrations` says no database ever ran them.
+    copier merges the template's changes; apigen then adds the migrations they need
+    (`apigen.history`). An option change that drops data needs `allow_data_loss`.
     """
     project = project.absolute()
     answers = read_answers(project)
     data = parse_data(pairs, answers)
     check_clean(project)
+    old = options_of(answers)
+    new = old | data
+    check_data_loss(old, new, allowed=allow_data_loss)
+    added = history.missing_migrations(project, old, new)
+    history.check_free(project, added)
     if up_to_date(answers, data):
-        return UpdateResult([], [], [])
+        # Nothing for copier to do; a plain `copier update` may have left migrations to add.
+        if not dry_run:
+            history.write(project, added)
+        paths = [migration.path for migration in added]
+        return UpdateResult(paths, [], [], migrations=paths)
     example = project / EXAMPLE_FILE
     old_example = example.read_text() if example.is_file() else None
     with tempfile.TemporaryDirectory(prefix="apigen-update-") as scratch:
@@ -315,8 +340,8 @@ def update(
             target = Path(scratch) / project.name
             git(project, "clone", "--quiet", "--no-hardlinks", str(project), str(target))
         kept = _copier_update(target, data, answers)
-        if not rewrite_migrations:
-            refuse_rewritten_migrations(target, data, undo=not dry_run)
+        refuse_rewritten_migrations(target, data, undo=not dry_run)
+        history.write(target, added)
         result = _result(target, kept)
         # A clone has no `.env` (git ignores it): on a dry run the project's is compared with
         # the clone's new example, and not written.
@@ -331,7 +356,7 @@ def update(
         )
         if dry_run:
             shutil.rmtree(target, ignore_errors=True)
-    return replace(result, env=env)
+    return replace(result, env=env, migrations=[migration.path for migration in added])
 
 
 def warn_if_rej_hidden(project: Path) -> None:

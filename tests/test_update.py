@@ -304,44 +304,118 @@ def test_an_option_change_keeps_a_changed_file_the_new_answers_drop(
     assert (project / "src" / "shop" / "api" / "openapi.py").is_file()  # Flask's arrived
 
 
+def without_the_migrations_exclude(templates: Path) -> None:
+    """A fork of the template whose copier.yml lets copier rewrite migrations."""
+    copier_yml = templates.parent / "copier.yml"
+    lines = copier_yml.read_text().splitlines(keepends=True)
+    kept = [line for line in lines if "migrations/versions/*" not in line]
+    assert len(kept) == len(lines) - 1
+    copier_yml.write_text("".join(kept))
+
+
 REWRITTEN = "migrations/versions/0001_create_tasks.py, migrations/versions/0002_create_users.py"
 
 
 @pytest.mark.parametrize("dry_run", [False, True], ids=["update", "dry-run"])
-def test_an_update_that_would_rewrite_migrations_is_refused_and_undone(
-    releases: Releases, project: Path, dry_run: bool
+def test_a_template_that_would_rewrite_migrations_is_refused_and_undone(
+    tmp_path: Path, dry_run: bool
 ) -> None:
     # A database stamped 0002 would never run a rewritten 0001, nor find a deleted 0002.
     # Undoing the update leaves git's own files touched (copier writes objects; the reset,
     # the index): the files and the history are what must be as they were.
+    releases = releases_in(tmp_path, without_the_migrations_exclude, None)
+    assert releases.run(releases.v1, "new", "shop", "--yes", cwd=tmp_path).returncode == 0
+    project = tmp_path / "shop"
     skip = (".home",) if dry_run else (".home", ".git")
     before, head = tree_digest(project, skip=skip), git(project, "rev-parse", "HEAD")
 
     flags = ["--dry-run"] if dry_run else []
-    run = releases.run(releases.v1, "update", "--data", "auth=none", *flags, cwd=project)
+    run = releases.run(
+        releases.v1, "update", "--data", "auth=none", "--allow-data-loss", *flags, cwd=project
+    )
 
     assert run.returncode == 1
     assert run.stderr.strip().splitlines() == [
         f"apigen: error: --data auth=none would change or delete migrations a database may "
-        f"already have run ({REWRITTEN}), so nothing was changed; pass --rewrite-migrations "
-        "only if no database was ever migrated"
+        f"already have run ({REWRITTEN}), so nothing was changed; the template must leave "
+        "migrations/versions to apigen (see docs/updating.md)"
     ]
     assert tree_digest(project, skip=skip) == before
     assert git(project, "rev-parse", "HEAD") == head
     assert git(project, "status", "--porcelain") == ""
 
 
-def test_rewrite_migrations_lets_a_project_without_a_database_change_auth(
+LOSS = (
+    "apigen: error: --data auth=none drops the users and refresh_tokens tables and the owner "
+    "of every task when the database is migrated, so nothing was changed; pass "
+    "--allow-data-loss to go ahead"
+)
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["update", "dry-run"])
+def test_an_option_change_that_drops_data_says_so_and_changes_nothing(
+    releases: Releases, project: Path, dry_run: bool
+) -> None:
+    before = tree_digest(project)
+    flags = ["--dry-run"] if dry_run else []
+
+    run = releases.run(releases.v1, "update", "--data", "auth=none", *flags, cwd=project)
+
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [LOSS]
+    assert tree_digest(project) == before
+
+
+def test_an_auth_change_adds_a_migration_and_rewrites_none(
     releases: Releases, project: Path
 ) -> None:
+    versions = project / "migrations" / "versions"
+    before = {path.name: path.read_bytes() for path in versions.iterdir()}
+
     run = releases.run(
-        releases.v1, "update", "--data", "auth=none", "--rewrite-migrations", cwd=project
+        releases.v1, "update", "--data", "auth=none", "--allow-data-loss", cwd=project
     )
 
     assert run.returncode == 0, run.stderr
     assert answers(project)["auth"] == "none"
-    assert not (project / "migrations" / "versions" / "0002_create_users.py").exists()
+    after = {path.name: path.read_bytes() for path in versions.iterdir()}
+    [added] = sorted(after.keys() - before.keys())
+    assert re.fullmatch(r"auth_jwt_to_none_[0-9a-f]{6}\.py", added)
+    assert {name: after[name] for name in before} == before  # 0001 and 0002 as they were
+    assert 'down_revision: str | None = "0002"' in after[added].decode()
+    assert f"  migrations/versions/{added}\n" in run.stdout
+    assert "The update added 1 migration(s): run `make migrate`" in run.stdout
     assert 'return "ours"' in (project / "src/shop/tasks/service.py").read_text()
+
+
+def test_a_dry_run_lists_the_migration_it_would_add(releases: Releases, project: Path) -> None:
+    before = tree_digest(project)
+
+    run = releases.run(
+        releases.v1, "update", "--data", "auth=oidc", "--dry-run", "--allow-data-loss", cwd=project
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert re.search(r"^  migrations/versions/auth_jwt_to_oidc_[0-9a-f]{6}\.py$", run.stdout, re.M)
+    assert "The update would add 1 migration(s)" in run.stdout
+    assert tree_digest(project) == before
+
+
+def test_apigen_update_adds_the_migrations_a_plain_copier_update_left(
+    releases: Releases, project: Path
+) -> None:
+    # As a plain `copier update` leaves it: the template's version is current (1.0.0), and
+    # a migration of that version is missing, as copier keeps out of migrations/versions.
+    migration = project / "migrations" / "versions" / "0002_create_users.py"
+    shipped = migration.read_bytes()
+    migration.unlink()
+    git(project, "commit", "--quiet", "--all", "--message", "As a plain copier update left it")
+
+    run = releases.run(releases.v1, "update", cwd=project)
+
+    assert run.returncode == 0, run.stderr
+    assert "  migrations/versions/0002_create_users.py\n" in run.stdout
+    assert migration.read_bytes() == shipped
 
 
 def test_an_option_change_brings_env_in_step_and_keeps_the_users_values(

@@ -26,12 +26,12 @@ def update(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show which files would change; change nothing.")
     ] = False,
-    rewrite_migrations: Annotated[
+    allow_data_loss: Annotated[
         bool,
         typer.Option(
-            "--rewrite-migrations",
-            help="Let the update change or delete existing migrations: only for a project "
-            "whose database was never migrated.",
+            "--allow-data-loss",
+            help="Let an option change drop data when the database is migrated "
+            "(--data auth=none drops the users and the owners of tasks).",
         ),
     ] = False,
 ) -> None:
@@ -40,9 +40,7 @@ def update(
     from apigen.update import warn_if_rej_hidden
 
     with console.err().status("Updating from the template"):
-        result = run_update(
-            path, data or [], dry_run=dry_run, rewrite_migrations=rewrite_migrations
-        )
+        result = run_update(path, data or [], dry_run=dry_run, allow_data_loss=allow_data_loss)
     verb = "would change" if dry_run else "changed"
     if result.env:
         env = result.env
@@ -62,6 +60,11 @@ def update(
     console.out().print(f"Files the update {verb}:")
     for file in result.changed:  # a path as it is: not wrapped, not read as markup
         console.out().print(f"  {file}", markup=False, soft_wrap=True)
+    if result.migrations:
+        console.out().print(
+            f"The update {'would add' if dry_run else 'added'} {len(result.migrations)} "
+            "migration(s): run `make migrate` (alembic upgrade heads) on every database."
+        )
     if not dry_run:
         warn_if_rej_hidden(path.absolute())
     if result.clean:
