@@ -197,3 +197,24 @@ def test_every_option_change_migration_passes_the_project_s_ruff(tmp_path: Path)
         done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stdout + done.stderr
     assert len(list((project / VERSIONS).glob("auth_*.py"))) == 6
+
+
+def test_only_the_schema_options_change_the_template_s_migrations() -> None:
+    """An option that shapes the schema needs a catalog of changes: none may do so unnoticed."""
+    from apigen.options import CHOICE_OPTIONS
+
+    def migrations(**changes: str) -> dict[str, str]:
+        return {p: t for p, t in render(answers(**changes)).items() if p.startswith(VERSIONS)}
+
+    default = migrations()
+    shaping = set()
+    for option in CHOICE_OPTIONS:
+        for choice in option.choices:
+            if migrations(**{option.name: choice.value}) != default:
+                shaping.add(option.name)
+    assert shaping == set(history.SCHEMA_OPTIONS)
+    assert all(history.SUMMARIES.values())
+    auth = next(option for option in CHOICE_OPTIONS if option.name == "auth")
+    values = [choice.value for choice in auth.choices]
+    pairs = {("auth", old, new) for old in values for new in values if old != new}
+    assert set(history.SUMMARIES) == pairs
