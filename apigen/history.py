@@ -225,6 +225,16 @@ def data_lost(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
     ]
 
 
+def unclaimed_tasks(old: Mapping[str, str], new: Mapping[str, str]) -> str | None:
+    """What to tell the user when the change leaves the existing tasks without an owner."""
+    if old["auth"] == new["auth"] or new["auth"] == "none":
+        return None
+    return (
+        "Tasks that exist are unclaimed once migrated: "
+        f"`python -m {new['package_name']}.tasks.claim SUBJECT` gives them to their owner."
+    )
+
+
 def missing_migrations(
     project: Path, old: Mapping[str, str], new: Mapping[str, str]
 ) -> list[NewMigration]:

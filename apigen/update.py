@@ -37,6 +37,8 @@ class UpdateResult:
     env: EnvChanges = field(default_factory=EnvChanges)
     # The migrations the update added to migrations/versions, which a database has to run.
     migrations: list[str] = field(default_factory=list)
+    # What the user has to do once the database is migrated.
+    after_migrating: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
@@ -356,7 +358,13 @@ def update(
         )
         if dry_run:
             shutil.rmtree(target, ignore_errors=True)
-    return replace(result, env=env, migrations=[migration.path for migration in added])
+    hint = history.unclaimed_tasks(old, new)
+    return replace(
+        result,
+        env=env,
+        migrations=[migration.path for migration in added],
+        after_migrating=[hint] if hint else [],
+    )
 
 
 def warn_if_rej_hidden(project: Path) -> None:

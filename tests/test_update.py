@@ -398,6 +398,10 @@ def test_a_dry_run_lists_the_migration_it_would_add(releases: Releases, project:
     assert run.returncode == 0, run.stderr
     assert re.search(r"^  migrations/versions/auth_jwt_to_oidc_[0-9a-f]{6}\.py$", run.stdout, re.M)
     assert "The update would add 1 migration(s)" in run.stdout
+    assert (
+        "Tasks that exist are unclaimed once migrated: `python -m shop.tasks.claim SUBJECT` "
+        "gives them to their owner." in " ".join(run.stdout.split())
+    )
     assert tree_digest(project) == before
 
 
@@ -606,7 +610,16 @@ def test_the_generated_tests_pass_after_a_clean_update(
     assert (project / "CHANGELOG.md").is_file()
     install(project, shared_venv)
     done = subprocess.run(
-        [venv_tool(shared_venv, "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        [
+            venv_tool(shared_venv, "python"),
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-n",
+            "0",
+        ],
         cwd=project,
         # The contract test runs at full size in test_gates.py; here it only has to pass.
         env={**os.environ, "CONTRACT_MAX_EXAMPLES": "5"},

@@ -65,6 +65,8 @@ def update(
             f"The update {'would add' if dry_run else 'added'} {len(result.migrations)} "
             "migration(s): run `make migrate` (alembic upgrade heads) on every database."
         )
+    for hint in result.after_migrating:
+        console.out().print(hint, markup=False)
     if not dry_run:
         warn_if_rej_hidden(path.absolute())
     if result.clean:
