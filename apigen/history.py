@@ -170,9 +170,9 @@ def after(migration: NewMigration, head: str | None) -> NewMigration:
 SUMMARIES: Mapping[tuple[str, str, str], str] = {
     ("auth", "none", "jwt"): "users sign in here, and every task has an owner",
     ("auth", "none", "oidc"): "an identity provider signs users in, and every task has an owner",
-    ("auth", "jwt", "none"): "no sign-in: the users and the owners of tasks go",
-    ("auth", "oidc", "none"): "no sign-in: the owners of tasks go",
-    ("auth", "jwt", "oidc"): "an identity provider signs users in: this API's users go",
+    ("auth", "jwt", "none"): "no sign-in, so the users and the owners of tasks go",
+    ("auth", "oidc", "none"): "no sign-in, so the owners of tasks go",
+    ("auth", "jwt", "oidc"): "an identity provider signs users in, and this API's users go",
     ("auth", "oidc", "jwt"): "users sign in here instead of at an identity provider",
 }
 

@@ -122,11 +122,9 @@ def _environment(extra: Mapping[str, str]) -> Iterator[None]:
 
 
 def _copier_main() -> Any:
-    """The copier module whose update calls `_remove_old_files` (renamed in copier 9.5)."""
-    try:
-        from copier import _main as module
-    except ImportError:  # copier 9.4
-        from copier import main as module  # type: ignore[no-redef]
+    """The copier module whose update calls `_remove_old_files`."""
+    from copier import _main as module
+
     return module
 
 
