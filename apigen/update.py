@@ -71,8 +71,7 @@ def parse_data(pairs: list[str], answers: Mapping[str, Any]) -> dict[str, str]:
         if key not in OPTIONS_BY_NAME:
             raise UsageError(f"--data: unknown option {key!r}; see `apigen options`")
         data[key] = value
-    merged = {name: str(answers.get(name, "")) for name in OPTIONS_BY_NAME} | data
-    if problems := answer_errors(merged):
+    if problems := answer_errors(options_of(answers) | data):
         raise UsageError("; ".join(problems))
     return data
 

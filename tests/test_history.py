@@ -41,7 +41,9 @@ def migrate(project: Path, old: dict[str, str], new: dict[str, str]) -> list[his
     added = history.missing_migrations(project, old, new)
     history.check_free(project, added)
     history.write(project, added)
-    return [history.read_migration(m.path, m.content) for m in added]  # type: ignore[misc]
+    read = [history.read_migration(m.path, m.content) for m in added]
+    assert None not in read
+    return [m for m in read if m is not None]
 
 
 def test_a_project_as_generated_misses_nothing(tmp_path: Path) -> None:
