@@ -80,10 +80,10 @@ def parse_data(pairs: list[str], answers: Mapping[str, Any]) -> dict[str, str]:
 SHOWN_CHANGES = 3
 
 
-def check_clean(project: Path) -> None:
+def check_clean(project: Path, doing: str = "update") -> None:
     """Copier merges into the working tree: uncommitted work would be mixed in with it."""
     if not (project / ".git").exists():
-        raise ApigenError(f"{project}: not a git repository; updates need one to merge into")
+        raise ApigenError(f"{project}: not a git repository; apigen needs one to {doing}")
     # Untracked folders count as one entry each: a listing of every file is not needed here.
     entries = parse_status(git(project, "status", "--porcelain=v1", "-z"))
     changed = [path for _state, path in entries]
@@ -94,7 +94,7 @@ def check_clean(project: Path) -> None:
         # The first `uv sync` after `apigen new` writes uv.lock, which the project commits.
         hint = " (made by uv sync: commit it)" if changed == ["uv.lock"] else ""
         raise ApigenError(
-            f"{project}: uncommitted changes: {named}{hint}; commit or stash them, then update"
+            f"{project}: uncommitted changes: {named}{hint}; commit or stash them, then {doing}"
         )
 
 

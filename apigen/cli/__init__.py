@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from apigen import __version__, console
-from apigen.cli import list_options, new, update
+from apigen.cli import add, list_options, new, update
 from apigen.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, ApigenError
 
 
@@ -47,6 +47,14 @@ app = typer.Typer(
 app.command("new", cls=_Command, no_args_is_help=False)(new.new)
 app.command("update", cls=_Command)(update.update)
 app.command("options", cls=_Command)(list_options.list_options)
+add_app = typer.Typer(
+    cls=_Group,
+    help="Grow a generated project: add a resource.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+add_app.command("resource", cls=_Command)(add.resource)
+app.add_typer(add_app, name="add")
 
 
 def _show_version(value: bool) -> None:

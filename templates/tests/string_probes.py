@@ -30,7 +30,9 @@ OTHER_VALUES = [
     "\U0001f600",  # one character, two UTF-16 code units
 ]
 # Values that fit the usual fields, to fill the fields a probe does not try.
-USUAL_VALUES = ["Valid text", "user@example.com", "correct horse battery staple"]
+USUAL_VALUES = ["Valid text", "user@example.com", "correct horse battery staple", True]
+# Values of the string formats, which the validator reads as dates and times, not text.
+FORMAT_VALUES = {"date": "2026-12-31", "date-time": "2026-12-31T12:00:00Z"}
 
 
 @dataclass(frozen=True)
@@ -118,8 +120,11 @@ def operation_probes(
 
 
 def tricky_values(schema: Mapping[str, Any]) -> list[str]:
-    """The values to try in a field of this schema; none unless it holds strings."""
-    if schema.get("type") != "string":
+    """The values to try in a field of this schema; none unless it holds free text.
+
+    A date or a time is no text to strip or to measure: its field is left alone.
+    """
+    if schema.get("type") != "string" or "format" in schema:
         return []
     values = [*OTHER_VALUES]
     usual = usual_value(schema)
@@ -152,7 +157,9 @@ def allows(schema: Mapping[str, Any], value: str) -> bool:
 
 def usual_value(schema: Mapping[str, Any]) -> Any:
     """A value the schema allows, for the fields a probe leaves alone."""
-    candidates = [*schema.get("enum", []), *USUAL_VALUES, schema.get("minimum", 1)]
+    formatted = [FORMAT_VALUES[schema["format"]]] if schema.get("format") in FORMAT_VALUES else []
+    candidates = [*schema.get("enum", []), *schema.get("examples", []), *formatted]
+    candidates += [*USUAL_VALUES, schema.get("minimum", 1)]
     for candidate in candidates:
         if jsonschema_rs.validator_for(dict(schema)).is_valid(candidate):
             return candidate

@@ -1,0 +1,67 @@
+"""`apigen add resource`: grow a generated project by a whole resource."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from apigen import console
+
+
+def resource(
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="The resource's plural name, lowercase: the table, the package and the "
+            "URL segment (line_items is served at /line-items)."
+        ),
+    ],
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            "-f",
+            metavar="SPEC",
+            help="NAME:TYPE[?][=DEFAULT][:unique], TYPE one of str, str(N), text, int, "
+            "decimal, bool, date, datetime, enum(a,b); `?` allows null. Repeatable.",
+        ),
+    ] = None,
+    singular: Annotated[
+        str | None,
+        typer.Option(
+            "--singular",
+            metavar="NAME",
+            help="The name of one object (model class, ids).",
+            show_default="the name without its plural s",
+        ),
+    ] = None,
+    project: Annotated[
+        Path,
+        typer.Option("--project", help="The project to add to.", show_default="the current folder"),
+    ] = Path(),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List the files it would write; write nothing.")
+    ] = False,
+) -> None:
+    """Add a resource: model, schemas, service, routes, migration, tests and README rows."""
+    from apigen.fields import parse_fields
+    from apigen.resource import add_resource
+
+    specs = parse_fields(field or [])
+    plan = add_resource(project, name, specs, singular=singular, dry_run=dry_run)
+    verb = "Would write" if dry_run else "Wrote"
+    console.out().print(f"{verb} {len(plan.created)} file(s):")
+    for path in plan.created:
+        console.out().print(f"  {path}", markup=False, soft_wrap=True)
+    for path in plan.changed:
+        console.out().print(f"  {path} (changed)", markup=False, soft_wrap=True)
+    for note in plan.notes:
+        console.error(note)
+    if not dry_run:
+        console.out().print(
+            "Next: `make migrate` (alembic upgrade heads), then `make check`; review with "
+            "`git status`, then commit.",
+            markup=False,
+        )
