@@ -73,6 +73,22 @@ class FieldSpec:
     def indexed(self) -> bool:
         return self.filterable
 
+    def describe(self) -> str:
+        """`str(20), unique`, `enum(draft, published), default draft, may be null`."""
+        kind = self.type
+        if self.type in ("str", "text"):
+            kind = f"{self.type}({self.max_length})"
+        elif self.type == "enum":
+            kind = f"enum({', '.join(self.values)})"
+        parts = [kind]
+        if self.default is not None:
+            parts.append(f"default {self.default}")
+        if self.optional:
+            parts.append("may be null")
+        if self.unique:
+            parts.append("unique")
+        return ", ".join(parts)
+
     def python_default(self) -> str | None:
         """The default as Python source, or None without one."""
         if self.default is None:

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from prompt_toolkit.output import Output
     from questionary import Question
 
+    from apigen.fields import FieldSpec
+
 
 def ask(
     options: Sequence[Option],
@@ -122,3 +124,66 @@ def _default(option: Option, answers: Mapping[str, str]) -> str:
     if option.derived_from == "project_name":
         return derive_package_name(answers.get("project_name", ""))
     return option.default or ""
+
+
+def ask_fields(
+    *,
+    input: Input | None = None,  # noqa: A002 (prompt_toolkit's own name)
+    output: Output | None = None,
+) -> list[FieldSpec]:
+    """Ask for a resource's fields one by one, as `--field` takes them; Enter alone ends.
+
+    A spec that cannot be read is explained and asked again, with the text kept for editing.
+    """
+    import questionary
+    from prompt_toolkit import print_formatted_text
+    from prompt_toolkit.formatted_text import FormattedText
+
+    from apigen.errors import UsageError
+    from apigen.fields import parse_fields
+
+    print_formatted_text(
+        "Fields as NAME:TYPE (str, str(N), text, int, decimal, bool, date, datetime,\n"
+        "enum(a,b)); add ? if it may be null, =DEFAULT, :unique. Enter alone when done.",
+        output=output,
+    )
+    specs: list[str] = []
+    default = ""
+    while True:
+        answer: str = questionary.text(
+            f"Field {len(specs) + 1}", default=default, input=input, output=output
+        ).unsafe_ask()
+        default = ""
+        if not answer.strip():
+            if specs:
+                return parse_fields(specs)
+            problem = "give at least one field, e.g. title:str"
+        else:
+            try:
+                parse_fields([*specs, answer.strip()])
+            except UsageError as refused:
+                problem = str(refused).removeprefix("--field ")
+                default = answer
+            else:
+                specs.append(answer.strip())
+                continue
+        print_formatted_text(FormattedText([("fg:ansired", f"✗ {problem}")]), output=output)
+
+
+def confirm_resource(
+    name: str,
+    fields: Sequence[FieldSpec],
+    *,
+    input: Input | None = None,  # noqa: A002
+    output: Output | None = None,
+) -> bool:
+    """Show the fields, then ask whether to write the resource (Enter says yes)."""
+    import questionary
+    from prompt_toolkit import print_formatted_text
+
+    width = max(len(field.name) for field in fields)
+    lines = [f"  {field.name:<{width}}  {field.describe()}" for field in fields]
+    print_formatted_text("\n".join(["", f"The resource {name}:", *lines, ""]), output=output)
+    return bool(
+        questionary.confirm("Write it?", default=True, input=input, output=output).unsafe_ask()
+    )

@@ -14,7 +14,7 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -649,6 +649,25 @@ def write(root: Path, plan: Plan) -> None:
         raise
 
 
+def check_target(
+    root: Path, name: str, singular: str | None = None, *, dry_run: bool = False
+) -> tuple[Project, Resource]:
+    """Everything that can refuse before the fields are known: asked before any question."""
+    from apigen.update import check_clean
+
+    project = read_project(root)
+    check_name(name, project.package)
+    singular = singular or singular_of(name)
+    check_identifier("--singular", singular)
+    if singular in RESERVED_NAMES and singular != name:
+        raise UsageError(f"--singular {singular!r} is a name the project uses itself")
+    resource = Resource(name, singular, ())
+    check_new(project, resource)
+    if not dry_run:
+        check_clean(root, doing="add a resource")
+    return project, resource
+
+
 def add_resource(
     root: Path,
     name: str,
@@ -658,21 +677,10 @@ def add_resource(
     dry_run: bool = False,
 ) -> Plan:
     """Check everything, render everything, then write (unless `dry_run`)."""
-    from apigen.update import check_clean
-
-    project = read_project(root)
-    check_name(name, project.package)
-    singular = singular or singular_of(name)
-    check_identifier("--singular", singular)
-    if singular in RESERVED_NAMES and singular != name:
-        raise UsageError(f"--singular {singular!r} is a name the project uses itself")
+    project, resource = check_target(root, name, singular, dry_run=dry_run)
     if not specs:
         raise UsageError("give at least one --field, e.g. --field title:str")
-    resource = Resource(name, singular, tuple(specs))
-    check_new(project, resource)
-    if not dry_run:
-        check_clean(root, doing="add a resource")
-    plan = render(project, resource)
+    plan = render(project, replace(resource, fields=tuple(specs)))
     if not dry_run:
         write(root, plan)
     return plan

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from apigen.errors import UsageError
-from apigen.fields import parse_field, parse_fields
+from apigen.fields import FieldSpec, parse_field, parse_fields
 from apigen.git import status
+from apigen.prompts import ask_fields, confirm_resource
 from apigen.resource import singular_of
 from tests.helpers import apigen
 
@@ -307,3 +311,51 @@ def test_the_migration_follows_the_project_branch(project: Path) -> None:
     assert "down_revision: str | None = None" in first_text
     assert f'down_revision: str | None = "{first_id[1]}"' in second_text
     assert 'depends_on: str | Sequence[str] | None = "0002"' in second_text
+
+
+# --- asked in a terminal ----------------------------------------------------------------
+
+ENTER = "\r"
+CLEAR = "\x15"  # Ctrl-U: a refused spec comes back for editing
+
+
+def ask_with(keys: list[str]) -> tuple[list[FieldSpec], str]:
+    output = io.StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text("".join(keys))
+        fields = ask_fields(input=pipe, output=PlainTextOutput(output))
+    return fields, output.getvalue()
+
+
+def test_fields_are_asked_one_by_one_until_enter_alone() -> None:
+    fields, _shown = ask_with(["title:str(80)" + ENTER, "done:bool=false" + ENTER, ENTER])
+
+    assert [(field.name, field.type, field.max_length) for field in fields] == [
+        ("title", "str", 80),
+        ("done", "bool", None),
+    ]
+
+
+def test_a_bad_spec_is_explained_and_asked_again() -> None:
+    keys = [ENTER, "count:int=x" + ENTER, CLEAR + "count:int=3" + ENTER, "count:str" + ENTER]
+    keys.append(CLEAR + ENTER)
+
+    fields, shown = ask_with(keys)
+
+    assert [(field.name, field.default) for field in fields] == [("count", "3")]
+    assert "give at least one field" in shown
+    assert "the default of an int is a whole number" in shown
+    assert "'count' is given twice" in shown
+
+
+def test_the_summary_names_every_field_and_enter_confirms() -> None:
+    fields = parse_fields(["code:str(20):unique", "state:enum(a,b)=a", "note:text?"])
+    output = io.StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text(ENTER)
+        confirmed = confirm_resource("items", fields, input=pipe, output=PlainTextOutput(output))
+
+    assert confirmed
+    assert "code   str(20), unique" in output.getvalue()
+    assert "state  enum(a, b), default a" in output.getvalue()
+    assert "note   text(2000), may be null" in output.getvalue()

@@ -46,10 +46,20 @@ def resource(
     ] = False,
 ) -> None:
     """Add a resource: model, schemas, service, routes, migration, tests and README rows."""
+    from apigen.errors import ApigenError
     from apigen.fields import parse_fields
-    from apigen.resource import add_resource
+    from apigen.resource import add_resource, check_target
 
-    specs = parse_fields(field or [])
+    if field or not console.is_interactive():
+        specs = parse_fields(field or [])
+    else:
+        # A name or a project that cannot take the resource is refused before any question.
+        check_target(project, name, singular, dry_run=dry_run)
+        from apigen.prompts import ask_fields, confirm_resource
+
+        specs = ask_fields()
+        if not confirm_resource(name, specs):
+            raise ApigenError("not confirmed; nothing was written")
     plan = add_resource(project, name, specs, singular=singular, dry_run=dry_run)
     verb = "Would write" if dry_run else "Wrote"
     console.out().print(f"{verb} {len(plan.created)} file(s):")
