@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -17,7 +18,17 @@ from apigen.fields import FieldSpec, parse_field, parse_fields
 from apigen.git import status
 from apigen.prompts import ask_fields, confirm_resource
 from apigen.resource import singular_of
-from tests.helpers import apigen
+from tests.gates import (
+    POSTGRES_ADDRESS,
+    POSTGRES_SERVER_URL,
+    check,
+    fresh_database,
+    install,
+    on_one_worker,
+    require_postgres,
+    venv_tool,
+)
+from tests.helpers import apigen, flags_for
 
 # One resource with every kind of field the specs know.
 EVERY_FIELD = [
@@ -359,3 +370,116 @@ def test_the_summary_names_every_field_and_enter_confirms() -> None:
     assert "code   str(20), unique" in output.getvalue()
     assert "state  enum(a, b), default a" in output.getvalue()
     assert "note   text(2000), may be null" in output.getvalue()
+
+
+# --- grown projects pass every gate -----------------------------------------------------
+
+# Framework x auth x versioning x database: each auth (the owner column, 401s, two users),
+# each versioning mode (where the routes go, V2Route), both databases.
+GROWN = [
+    {"framework": "fastapi", "auth": "jwt", "versioning": "url", "database": "sqlite"},
+    {
+        "framework": "fastapi",
+        "auth": "oidc",
+        "versioning": "header",
+        "database": "postgresql",
+        "rate_limit": "redis",
+    },
+    {"framework": "fastapi", "auth": "none", "versioning": "query", "database": "sqlite"},
+    {"framework": "fastapi", "auth": "jwt", "versioning": "none", "database": "postgresql"},
+]
+# Three resources: every field type; a small one; one whose name is two words.
+RESOURCES = [
+    ("projects", EVERY_FIELD),
+    ("categories", ["name:str(60):unique", "weight:int?"]),
+    ("line_items", ["label:str", "quantity:int=1", "paid:bool=false"]),
+]
+
+
+def grow(workdir: Path, combination: dict[str, str]) -> Path:
+    """A new project with RESOURCES added one commit at a time, as a user would."""
+    name = "grown-" + "-".join(combination[key] for key in ("auth", "versioning", "database"))
+    run = apigen("new", name, *flags_for(combination), "--yes", cwd=workdir)
+    assert run.returncode == 0, run.stderr
+    project = workdir / name
+    for resource, fields in RESOURCES:
+        run = apigen("add", "resource", resource, *field_flags(fields), cwd=project)
+        assert run.returncode == 0, run.stderr
+        subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+        subprocess.run(
+            [
+                "git",
+                "-c",
+                "user.name=U",
+                "-c",
+                "user.email=u@example.com",
+                "commit",
+                "-qm",
+                resource,
+            ],
+            cwd=project,
+            check=True,
+        )
+    return project
+
+
+@pytest.mark.gates
+@pytest.mark.parametrize(
+    "combination",
+    [pytest.param(c, marks=on_one_worker({**c, "grown": "yes"})) for c in GROWN],
+    ids=["-".join(c.values()) for c in GROWN],
+)
+def test_a_grown_project_passes_every_gate(
+    combination: dict[str, str], tmp_path: Path, shared_venv: Path
+) -> None:
+    (tmp_path / ".home").mkdir()
+    project = grow(tmp_path, combination)
+    install(project, shared_venv)
+    package = project.name.replace("-", "_")
+
+    def tool(name: str, *args: str, env: dict[str, str] | None = None) -> str:
+        return check([venv_tool(shared_venv, name), *args], cwd=project, env=env)
+
+    tool("ruff", "check", ".")
+    tool("ruff", "format", "--check", ".")
+    assert "Success" in tool("mypy", "--cache-dir", str(shared_venv.parent / "mypy-cache"))
+    tool("bandit", "-q", "-r", "src", "--severity-level", "medium", "--confidence-level", "medium")
+    with fresh_database(project, shared_venv, tmp_path / "migrate.db") as url:
+        env = {**os.environ, "DATABASE_URL": url}
+        tool("alembic", "upgrade", "heads", env=env)
+        assert "No new upgrade operations" in tool("alembic", "check", env=env)
+        tool("alembic", "downgrade", "base", env=env)
+    # The resources' own tests with their coverage, and the tests that walk every operation of
+    # the application (the document, 401s, the contract, every string field).
+    env = {**os.environ, "CONTRACT_MAX_EXAMPLES": "25"}
+    if combination["database"] == "postgresql":
+        require_postgres()
+        env["DATABASE_URL"] = POSTGRES_SERVER_URL.format(
+            host=POSTGRES_ADDRESS[0], port=POSTGRES_ADDRESS[1], database="test"
+        )
+    tests = [f"tests/api/test_{name}.py" for name, _fields in RESOURCES]
+    tests += [f"tests/unit/test_{singular_of(name)}_service.py" for name, _fields in RESOURCES]
+    walkers = ["test_openapi", "test_contract", "test_string_fields", "test_authorization"]
+    tests += [
+        f"tests/api/{walker}.py"
+        for walker in walkers
+        if (project / f"tests/api/{walker}.py").exists()
+    ]
+    covered = [f"--cov={package}.{name}" for name, _fields in RESOURCES]
+    output = tool(
+        "python",
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-n",
+        "0",
+        *tests,
+        *covered,
+        "--cov-report=term-missing",
+        "--cov-fail-under=100",
+        env=env,
+    )
+    assert " passed" in output
+    assert "failed" not in output
