@@ -454,6 +454,7 @@ def _context(project: Project, resource: Resource) -> dict[str, Any]:
         "Label": resource.label.capitalize(),
         "url_segment": resource.url_segment,
         "auth": project.auth,
+        "framework": project.framework,
         "fields": fields,
         "filters": filters,
         "enums": enums,
@@ -525,11 +526,6 @@ def _environment() -> Any:
 
 def render(project: Project, resource: Resource) -> Plan:
     """Every file of the resource, rendered and formatted; nothing is written."""
-    if project.framework != "fastapi":
-        raise ApigenError(
-            f"apigen add resource writes FastAPI routes only for now; this project uses "
-            f"{project.framework}"
-        )
     env = _environment()
     context = _context(project, resource)
     down_revision, branch_labels, depends_on = migration_parents(project)
@@ -542,6 +538,7 @@ def render(project: Project, resource: Resource) -> Plan:
         "created": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S"),
     }
     source = f"src/{project.package}"
+    routes = f"{project.framework}_routes.py.jinja"
     files = {
         f"{source}/{resource.table}/__init__.py": "",
         f"{source}/{resource.table}/models.py": "models.py.jinja",
@@ -549,10 +546,10 @@ def render(project: Project, resource: Resource) -> Plan:
         f"{source}/{resource.table}/errors.py": "errors.py.jinja",
         f"{source}/{resource.table}/repository.py": "repository.py.jinja",
         f"{source}/{resource.table}/service.py": "service.py.jinja",
-        f"{source}/api/{project.api_package}/{resource.table}.py": "fastapi_routes.py.jinja",
+        f"{source}/api/{project.api_package}/{resource.table}.py": routes,
         f"{PROJECT_VERSIONS}{revision}_create_{resource.table}.py": "migration.py.jinja",
         f"tests/unit/test_{resource.singular}_service.py": "test_service.py.jinja",
-        f"tests/api/test_{resource.table}.py": "fastapi_test_api.py.jinja",
+        f"tests/api/test_{resource.table}.py": "test_api.py.jinja",
     }
     plan = Plan()
     for path, template in files.items():
