@@ -594,7 +594,7 @@ def test_a_warning_when_gitignore_hides_rej_files(releases: Releases, project: P
 
 @pytest.mark.gates
 @on_one_worker({"framework": "fastapi"})
-def test_the_generated_tests_pass_after_a_clean_update(
+def test_a_grown_project_keeps_its_resource_and_passes_after_a_clean_update(
     releases: Releases,
     tmp_path: Path,
     installed: Callable[[dict[str, str]], Path],
@@ -603,11 +603,23 @@ def test_the_generated_tests_pass_after_a_clean_update(
     installed({"framework": "fastapi"})  # the shared venv then holds every dependency
     assert releases.run(releases.v1, "new", "clean", "--yes", cwd=tmp_path).returncode == 0
     project = tmp_path / "clean"
+    # The user grew the project with release 1.0.0 before taking release 2.0.0.
+    fields = ["--field", "name:str:unique", "--field", "due:date?", "--field", "price:decimal"]
+    grown = releases.run(releases.v1, "add", "resource", "invoices", *fields, cwd=project)
+    assert grown.returncode == 0, grown.stderr
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "Invoices")
+    committed = git(project, "show", "--name-only", "--format=", "HEAD").split()
+    added = {project / path: (project / path).read_bytes() for path in committed}
+    del added[project / "README.md"]  # the one file both the user and the release change
 
     run = releases.run(releases.v2, "update", cwd=project)
 
     assert run.returncode == 0, run.stderr
     assert (project / "CHANGELOG.md").is_file()
+    assert len(added) == 10  # the package's 6 files, the routes, the migration, 2 tests
+    assert {path: path.read_bytes() for path in added} == added
+    assert "/api/v2/invoices" in (project / "README.md").read_text()
     install(project, shared_venv)
     done = subprocess.run(
         [
