@@ -447,7 +447,7 @@ def test_a_grown_project_passes_every_gate(
         tool("alembic", "downgrade", "base", env=env)
     # The resources' own tests with their coverage, and the tests that walk every operation of
     # the application (the document, 401s, the contract, every string field).
-    env = {**os.environ, "CONTRACT_MAX_EXAMPLES": "25"}
+    env = {**os.environ, "CONTRACT_MAX_EXAMPLES": "10"}
     if combination["database"] == "postgresql":
         require_postgres()
         env["DATABASE_URL"] = POSTGRES_SERVER_URL.format(
@@ -479,3 +479,47 @@ def test_a_grown_project_passes_every_gate(
     )
     assert " passed" in output
     assert "failed" not in output
+    # Teeth: remove one of the resource's defaults and its own tests fail.
+    python = venv_tool(shared_venv, "python")
+    for path, old, new, guards in removals(package, combination):
+        source = project / path
+        assert old in source.read_text(), f"{path} no longer holds {old!r}"
+        source.write_text(source.read_text().replace(old, new))
+        done = subprocess.run(
+            [python, "-m", "pytest", "-q", "-x", *RESOURCE_TESTS, "-k", guards],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 1, f"removing {old!r} from {path} failed no test"
+        subprocess.run(["git", "checkout", "--", path], cwd=project, check=True)
+
+
+RESOURCE_TESTS = ["-p", "no:cacheprovider", "-n", "0", "--no-cov", "tests/api/test_projects.py"]
+
+
+def removals(package: str, combination: dict[str, str]) -> list[tuple[str, str, str, str]]:
+    """Defaults of an added resource: the change that removes each, and the tests it fails."""
+    schemas = f"src/{package}/projects/schemas.py"
+    repository = f"src/{package}/projects/repository.py"
+    cases = [
+        (
+            schemas,
+            'model_config = ConfigDict(extra="forbid")',
+            "model_config = ConfigDict()",
+            "unknown_fields",
+        ),
+        (schemas, 'raise ValueError("may be omitted but not null")', "return value", "null"),
+        (schemas, "pattern=NOT_BLANK", 'pattern=r"^"', "invalid_value"),
+        (schemas, 'raise ValueError("Input should be a valid integer")', "pass", "invalid_value"),
+        (repository, "raise ProjectConflictError() from error", "raise", "409"),
+    ]
+    if combination["auth"] != "none":
+        owned = ", Project.owner == self._owner)"
+        cases.append((repository, owned, ")", "another_users_project"))
+        listed = "select(Project).where(Project.owner == self._owner)"
+        cases.append((repository, listed, "select(Project)", "neither_listed"))
+    return cases
