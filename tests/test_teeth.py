@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from apigen.options import combination_id
-from tests.gates import GATED, complete, on_one_worker, venv_tool
+from tests.gates import GATED, GROWN, complete, on_one_worker, venv_tool
 
 pytestmark = pytest.mark.gates
 
@@ -279,7 +279,7 @@ REMOVALS = [
     *(
         Removal(
             "unknown query parameters refused by every operation",
-            "src/{package}/tasks/schemas.py",
+            "src/{package}/schemas.py",
             'never silently ignored.\n    """\n\n    model_config = ConfigDict(extra="forbid")',
             'never silently ignored.\n    """\n\n    model_config = ConfigDict()',
             framework,
@@ -290,7 +290,7 @@ REMOVALS = [
     *(
         Removal(
             "path and query integers are digits alone",
-            "src/{package}/tasks/schemas.py",
+            "src/{package}/schemas.py",
             "if isinstance(value, str) and not re.fullmatch(DIGITS, value):",
             "if False:",
             framework,
@@ -1027,6 +1027,76 @@ REMOVALS = [
         )
         for framework, versioning in ((FASTAPI, "url"), (FLASK, "header"))
     ),
+]
+
+# An added resource's own defaults, in the grown projects of the cover (tests/gates.py),
+# one per framework, both with auth: each removal fails the resource's generated tests.
+RESOURCE_SCHEMAS = "src/{package}/projects/schemas.py"
+RESOURCE_REPOSITORY = "src/{package}/projects/repository.py"
+RESOURCE_TESTS = "tests/api/test_projects.py"
+REMOVALS += [
+    removal
+    for grown in GROWN[:2]
+    for removal in (
+        Removal(
+            "an added resource refuses unknown fields",
+            RESOURCE_SCHEMAS,
+            'model_config = ConfigDict(extra="forbid")',
+            "model_config = ConfigDict()",
+            grown,
+            tests=(f"{RESOURCE_TESTS}::test_create_refuses_unknown_fields",),
+        ),
+        Removal(
+            "an added resource refuses null for a required field",
+            RESOURCE_SCHEMAS,
+            'raise ValueError("may be omitted but not null")',
+            "return value",
+            grown,
+            tests=(f"{RESOURCE_TESTS}::test_update_refuses_null_for_a_required_field",),
+        ),
+        Removal(
+            "an added resource refuses blank text",
+            RESOURCE_SCHEMAS,
+            "pattern=NOT_BLANK",
+            'pattern=r"^"',
+            grown,
+            tests=(f"{RESOURCE_TESTS}::test_create_refuses_an_invalid_value",),
+        ),
+        Removal(
+            "an added resource refuses text for an integer",
+            RESOURCE_SCHEMAS,
+            'raise ValueError("Input should be a valid integer")',
+            "pass",
+            grown,
+            tests=(f"{RESOURCE_TESTS}::test_create_refuses_an_invalid_value",),
+        ),
+        Removal(
+            "an added resource answers 409 for a taken unique value",
+            RESOURCE_REPOSITORY,
+            "raise ProjectConflictError() from error",
+            "raise",
+            grown,
+            tests=(f"{RESOURCE_TESTS}::test_a_second_project_with_the_same_code_answers_409",),
+        ),
+        Removal(
+            "an added resource hides another owner's objects",
+            RESOURCE_REPOSITORY,
+            ", Project.owner == self._owner)",
+            ")",
+            grown,
+            tests=(f"{RESOURCE_TESTS}::test_another_users_project_answers_404",),
+        ),
+        Removal(
+            "an added resource lists only the owner's objects",
+            RESOURCE_REPOSITORY,
+            "select(Project).where(Project.owner == self._owner)",
+            "select(Project)",
+            grown,
+            tests=(
+                f"{RESOURCE_TESTS}::test_another_users_projects_are_neither_listed_nor_counted",
+            ),
+        ),
+    )
 ]
 
 COMBINATIONS = {combination_id(r.combination): r.combination for r in REMOVALS}

@@ -14,6 +14,7 @@ def resource(
     name: Annotated[
         str,
         typer.Argument(
+            metavar="NAME",
             help="The resource's plural name, lowercase: the table, the package and the "
             "URL segment (line_items is served at /line-items)."
         ),
