@@ -324,6 +324,16 @@ def read_project(root: Path) -> Project:
     )
 
 
+def added_resources(root: Path, package: str) -> list[str]:
+    """The project's packages with a `models.py` that the template does not make."""
+    source = root / "src" / package
+    return sorted(
+        models.parent.name
+        for models in source.glob("*/models.py")
+        if models.parent.name not in RESERVED_NAMES
+    )
+
+
 def check_new(project: Project, resource: Resource) -> None:
     """An existing resource, module or table of that name stops the command (exit 1)."""
     package = project.root / "src" / project.package

@@ -290,6 +290,34 @@ def check_data_loss(old: Mapping[str, str], new: Mapping[str, str], *, allowed: 
         )
 
 
+# Options whose change rewrites what an added resource's files are built on: its routes'
+# framework, their version package, its owner column and the 401s of its tests.
+RESOURCE_SHAPING = ("framework", "auth", "versioning")
+
+
+def check_resources_follow(
+    project: Path, answers: Mapping[str, Any], old: Mapping[str, str], new: Mapping[str, str]
+) -> None:
+    """Refuse an option change that would leave added resources built for the old answers.
+
+    Their files are the user's: copier leaves them as they are, so a resource made for
+    `auth=none` would stay public in an API that now has owners.
+    """
+    from apigen.resource import added_resources
+
+    changed = [name for name in RESOURCE_SHAPING if old.get(name) != new.get(name)]
+    if not changed:
+        return
+    resources = added_resources(project, str(answers.get("package_name", "")))
+    if resources:
+        change = ", ".join(f"--data {name}={new[name]}" for name in changed)
+        raise ApigenError(
+            f"{change}: the resources added with `apigen add resource` ({', '.join(resources)}) "
+            "would stay as they were made, so nothing was changed; this change is not "
+            "supported for them yet"
+        )
+
+
 def rej_files_hidden(project: Path) -> bool:
     """Whether the project's ignore rules hide copier's `.rej` files from `git status`."""
     return succeeds(project, "check-ignore", "--quiet", "--no-index", "apigen-probe.rej")
@@ -323,6 +351,7 @@ def update(
     old = options_of(answers)
     new = old | data
     check_data_loss(old, new, allowed=allow_data_loss)
+    check_resources_follow(project, answers, old, new)
     added = history.missing_migrations(project, old, new)
     history.check_free(project, added)
     if up_to_date(answers, data):

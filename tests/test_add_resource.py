@@ -359,3 +359,22 @@ def test_the_summary_names_every_field_and_enter_confirms() -> None:
     assert "code   str(20), unique" in output.getvalue()
     assert "state  enum(a, b), default a" in output.getvalue()
     assert "note   text(2000), may be null" in output.getvalue()
+
+
+@pytest.mark.parametrize("change", ["auth=none", "framework=flask", "versioning=none"])
+def test_an_update_that_would_strand_an_added_resource_is_refused(
+    project: Path, change: str
+) -> None:
+    assert add(project, "projects", "--field", "title:str")[0] == 0
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    subprocess.run(["git", "commit", "-qm", "projects"], cwd=project, check=True)
+    before = snapshot(project)
+
+    run = apigen("update", "--data", change, "--allow-data-loss", cwd=project)
+
+    assert run.returncode == 1
+    assert f"--data {change}: the resources added with `apigen add resource` (projects)" in (
+        run.stderr
+    )
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert snapshot(project) == before

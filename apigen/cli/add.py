@@ -16,7 +16,7 @@ def resource(
         typer.Argument(
             metavar="NAME",
             help="The resource's plural name, lowercase: the table, the package and the "
-            "URL segment (line_items is served at /line-items)."
+            "URL segment (line_items is served at /line-items).",
         ),
     ],
     field: Annotated[
