@@ -22,11 +22,11 @@ from tests.helpers import apigen, flags_for
 from tests.matrix import pairwise_combinations
 
 GATED = pairwise_combinations()
-# The first four projects of the cover are grown before their gates, as a user grows one:
-# three resources added by `apigen add resource`, each committed. Between them they hold
-# both frameworks, every auth and versioning mode, and both databases; the other projects
-# of the cover stay as generated.
-GROWN = GATED[:4]
+# The first two projects of the cover are grown before their gates, as a user grows one:
+# three resources added by `apigen add resource`, each committed. They hold both
+# frameworks, two kinds of auth (jwt, oidc), two versioning modes (url, header) and both
+# databases; the other projects of the cover stay as generated, within the suite's time.
+GROWN = GATED[:2]
 RESOURCES = [
     (
         "projects",
