@@ -17,21 +17,8 @@ from apigen.fields import FieldSpec, parse_field, parse_fields
 from apigen.git import status
 from apigen.prompts import ask_fields, confirm_resource
 from apigen.resource import singular_of
+from tests.gates import EVERY_FIELD
 from tests.helpers import apigen
-
-# One resource with every kind of field the specs know.
-EVERY_FIELD = [
-    "title:str",
-    "body:text?",
-    "summary:text(500)=none yet",
-    "count:int=0",
-    "price:decimal",
-    "done:bool",
-    "due:date",
-    "at:datetime?",
-    "status:enum(draft,published)=draft",
-    "code:str(20):unique",
-]
 
 
 def field_flags(specs: list[str]) -> list[str]:
