@@ -24,7 +24,7 @@ TEXT_MAX_LENGTH_LIMIT = 100_000
 ENUM_VALUE = re.compile(r"[a-z][a-z0-9_]{0,62}")
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 DECIMAL_DIGITS, DECIMAL_PLACES = 12, 2
-TYPES = ("str", "text", "int", "decimal", "bool", "date", "datetime", "enum")
+TYPES = ("str", "text", "int", "decimal", "bool", "date", "datetime", "enum", "ref")
 
 # Columns every resource has, query parameters of its list, and names that pydantic models
 # or SQLAlchemy's declarative classes keep for themselves.
@@ -58,6 +58,7 @@ class FieldSpec:
     unique: bool = False
     max_length: int | None = None  # str and text
     values: tuple[str, ...] = field(default_factory=tuple)  # enum only
+    target: str | None = None  # ref only: the table referred to
 
     @property
     def constant(self) -> str:
@@ -66,8 +67,8 @@ class FieldSpec:
 
     @property
     def filterable(self) -> bool:
-        """Enum and bool fields are filters of the list (`?status=draft&done=true`)."""
-        return self.type in ("enum", "bool")
+        """Enum, bool and ref fields filter the list (`?status=draft&project_id=3`)."""
+        return self.type in ("enum", "bool", "ref")
 
     @property
     def indexed(self) -> bool:
@@ -80,6 +81,8 @@ class FieldSpec:
             kind = f"{self.type}({self.max_length})"
         elif self.type == "enum":
             kind = f"enum({', '.join(self.values)})"
+        elif self.type == "ref":
+            kind = f"ref({self.target})"
         parts = [kind]
         if self.default is not None:
             parts.append(f"default {self.default}")
@@ -134,8 +137,6 @@ def parse_field(spec: str) -> FieldSpec:
         raise _fail(spec, str(exc)) from None
     if name in RESERVED_FIELDS or name.startswith("model_"):
         raise _fail(spec, f"{name!r} is a name every resource keeps for itself")
-    if kind == "ref":
-        raise _fail(spec, "references (ref) are not supported yet")
     if kind not in TYPES:
         raise _fail(spec, f"unknown type {kind!r}; one of {', '.join(TYPES)}")
     max_length = None
@@ -146,6 +147,8 @@ def parse_field(spec: str) -> FieldSpec:
         max_length = _length(spec, arg, TEXT_MAX_LENGTH_DEFAULT, TEXT_MAX_LENGTH_LIMIT)
     elif kind == "enum":
         values = _enum_values(spec, arg)
+    elif kind == "ref":
+        return _reference(spec, name, arg, match)
     elif arg is not None:
         raise _fail(spec, f"{kind} takes no (...) argument")
     default = match["default"]
@@ -163,6 +166,22 @@ def parse_field(spec: str) -> FieldSpec:
     if field_spec.unique and kind in ("bool", "text", "enum"):
         raise _fail(spec, f"a {kind} field cannot be unique")
     return field_spec
+
+
+def _reference(spec: str, name: str, arg: str | None, match: re.Match[str]) -> FieldSpec:
+    """`project:ref(projects)`: the column `project_id`, referring to a row of `projects`."""
+    if arg is None or not IDENTIFIER.fullmatch(arg):
+        raise _fail(spec, "ref(TABLE) names the resource referred to, e.g. ref(projects)")
+    if match["default"] is not None:
+        raise _fail(spec, "a ref field takes no default")
+    if match["unique"]:
+        raise _fail(spec, "a ref field cannot be unique")
+    column = name if name.endswith("_id") else f"{name}_id"
+    try:
+        check_identifier("field", column)
+    except UsageError as exc:
+        raise _fail(spec, str(exc)) from None
+    return FieldSpec(column, "ref", optional=bool(match["optional"]), target=arg)
 
 
 def _length(spec: str, arg: str | None, default: int, limit: int) -> int:

@@ -118,6 +118,7 @@ def request_type(spec: FieldSpec) -> str:
         "bool": "bool, Field(strict=True)",
         "date": "date, BeforeValidator(written_as_text)",
         "datetime": "AwareDatetime, BeforeValidator(written_as_text), AfterValidator(in_utc)",
+        "ref": "int, Field(ge=1, le=INT_MAX), BeforeValidator(written_as_number)",
     }[spec.type]
 
 
@@ -130,6 +131,7 @@ def read_type(resource: Resource, spec: FieldSpec) -> str:
         "bool": "bool",
         "date": "date",
         "datetime": "datetime",
+        "ref": "int",
     }.get(spec.type) or enum_class(resource, spec)
     return f"{base} | None" if spec.optional else base
 
@@ -171,6 +173,9 @@ def model_line(resource: Resource, spec: FieldSpec) -> str:
             f"native_enum=False, length={length}, "
             "values_callable=lambda members: [member.value for member in members])"
         )
+    elif spec.type == "ref":
+        ondelete = "SET NULL" if spec.optional else "CASCADE"
+        arguments.append(f'ForeignKey("{spec.target}.id", ondelete="{ondelete}")')
     elif column := {
         "str": f"String({spec.constant})",
         "text": "Text",
@@ -197,6 +202,7 @@ def migration_type(spec: FieldSpec) -> str:
         "str": f"sa.String(length={spec.max_length})",
         "text": "sa.Text()",
         "int": "sa.Integer()",
+        "ref": "sa.Integer()",
         "decimal": f"sa.Numeric(precision={DECIMAL_DIGITS}, scale={DECIMAL_PLACES})",
         "bool": "sa.Boolean()",
         "date": "sa.Date()",
@@ -235,6 +241,7 @@ INVALID: dict[str, list[str]] = {
     "bool": ['"true"', "1", "None"],
     "date": ['"31/12/2026"', '"2026-02-30"', "20261231"],
     "datetime": ['"2026-12-31T12:00:00"', '"tomorrow"', "1767225600"],
+    "ref": ['"1"', "0", "1.5", f"{2**31}", "True"],
 }
 
 
@@ -334,6 +341,59 @@ def added_resources(root: Path, package: str) -> list[str]:
     )
 
 
+@dataclass(frozen=True)
+class Target:
+    """A resource that a ref field refers to: its table, model and test helpers."""
+
+    table: str
+    class_name: str
+    singular: str
+
+    @property
+    def label(self) -> str:
+        return self.singular.replace("_", " ")
+
+
+def read_target(project: Project, resource: Resource, spec: FieldSpec) -> Target:
+    """What a `ref(TABLE)` needs of the resource it names; a UsageError when there is none.
+
+    The generated tests create the objects referred to with the helpers apigen writes for
+    each resource (`create_project` over HTTP, `add_project` in the database), so the target
+    is a resource that `apigen add resource` made, found by its files.
+    """
+    table = spec.target or ""
+    where = f"--field {spec.name}:ref({table})"
+    if table == resource.table:
+        raise UsageError(f"{where}: a resource cannot refer to itself")
+    if table not in added_resources(project.root, project.package):
+        known = ", ".join(added_resources(project.root, project.package)) or "none yet"
+        raise UsageError(
+            f"{where}: no resource {table!r} added with apigen add resource (added: {known})"
+        )
+    models = project.root / "src" / project.package / table / "models.py"
+    model = re.search(
+        rf'^class (\w+)\(Base\):\n(?:    .*\n|\n)*?    __tablename__ = "{re.escape(table)}"',
+        models.read_text(),
+        re.MULTILINE,
+    )
+    tests = project.root / "tests" / "api" / f"test_{table}.py"
+    helper = re.search(r"^def create_(\w+)\(client", tests.read_text() if tests.is_file() else "", re.MULTILINE)
+    if model is None or helper is None:
+        raise ApigenError(
+            f"{where}: {models.relative_to(project.root)} or "
+            f"{tests.relative_to(project.root)} is not as apigen wrote it (a model with "
+            f'__tablename__ = "{table}", a create_...(client) helper)'
+        )
+    singular = helper[1]
+    unit = project.root / "tests" / "unit" / f"test_{singular}_service.py"
+    if not re.search(rf"^def add_{singular}\(session", unit.read_text() if unit.is_file() else "", re.MULTILINE):
+        raise ApigenError(
+            f"{where}: {unit.relative_to(project.root)} has no add_{singular}(session...) helper; "
+            f"the tests of a resource that refers to {table} need one"
+        )
+    return Target(table, model[1], singular)
+
+
 def check_new(project: Project, resource: Resource) -> None:
     """An existing resource, module or table of that name stops the command (exit 1)."""
     package = project.root / "src" / project.package
@@ -388,8 +448,19 @@ def tuple_source(items: list[str]) -> str:
 # --- rendering --------------------------------------------------------------------------
 
 
-def _context(project: Project, resource: Resource) -> dict[str, Any]:
+def _context(project: Project, resource: Resource, targets: dict[str, Target]) -> dict[str, Any]:
     fields = list(resource.fields)
+    refs = [
+        {
+            "field": spec,
+            "target": targets[spec.name],
+            "ondelete": "SET NULL" if spec.optional else "CASCADE",
+        }
+        for spec in fields
+        if spec.type == "ref"
+    ]
+    # Reference values exist only once their objects do: the tests add them as they go.
+    valued = [spec for spec in fields if spec.type != "ref"]
     filters = [spec for spec in fields if spec.filterable]
     enums = [spec for spec in fields if spec.type == "enum"]
     unique = [spec.name for spec in fields if spec.unique]
@@ -397,7 +468,13 @@ def _context(project: Project, resource: Resource) -> dict[str, Any]:
     must_send = [spec.name for spec in fields if not spec.optional and spec.default is None]
     lengths = [(spec.name, spec.max_length) for spec in fields if spec.max_length is not None]
     defaults = {spec.name: sample_default(spec) for spec in fields if spec.default is not None}
-    column_types = {"str": "String", "text": "Text", "decimal": "Numeric", "enum": "Enum"}
+    column_types = {
+        "str": "String",
+        "text": "Text",
+        "decimal": "Numeric",
+        "enum": "Enum",
+        "ref": "ForeignKey",
+    }
     sqlalchemy_imports = {column_types[spec.type] for spec in fields if spec.type in column_types}
     if project.auth:
         sqlalchemy_imports.add("String")
@@ -405,11 +482,11 @@ def _context(project: Project, resource: Resource) -> dict[str, Any]:
         sqlalchemy_imports.add("UniqueConstraint")
     model_imports = [spec.constant for spec in fields if spec.max_length is not None]
     model_imports += [enum_class(resource, spec) for spec in enums]
-    valid = {spec.name: sample(spec, 0)[0] for spec in fields}
-    answered = {spec.name: sample(spec, 0)[1] for spec in fields}
-    changed = {spec.name: sample(spec, 1)[0] for spec in fields}
-    changed_answered = {spec.name: sample(spec, 1)[1] for spec in fields}
-    for spec in fields:
+    valid = {spec.name: sample(spec, 0)[0] for spec in valued}
+    answered = {spec.name: sample(spec, 0)[1] for spec in valued}
+    changed = {spec.name: sample(spec, 1)[0] for spec in valued}
+    changed_answered = {spec.name: sample(spec, 1)[1] for spec in valued}
+    for spec in valued:
         if spec.unique:
             valid[spec.name] = distinct(spec, 0)
             answered[spec.name] = distinct_answer(spec, 0)
@@ -428,6 +505,11 @@ def _context(project: Project, resource: Resource) -> dict[str, Any]:
         return ", ".join(
             f"{spec.name}={distinct_expression(spec, variable)}" for spec in unique_specs
         )
+
+    def distinct_dict_python(variable: str) -> str:
+        """A dict that gives each unique field a value of its own per `variable`, as source."""
+        items = (f'"{spec.name}": {distinct_expression(spec, variable)}' for spec in unique_specs)
+        return "{" + ", ".join(items) + "}"
 
     def filter_values(spec: FieldSpec) -> tuple[str, str]:
         if spec.type == "bool":
@@ -452,6 +534,7 @@ def _context(project: Project, resource: Resource) -> dict[str, Any]:
         "distinct_kwargs": distinct_kwargs,
         "distinct_dict": distinct_dict,
         "distinct_kwargs_python": distinct_kwargs_python,
+        "distinct_dict_python": distinct_dict_python,
         "filter_values": filter_values,
         "filter_query": filter_query,
     }
@@ -466,6 +549,8 @@ def _context(project: Project, resource: Resource) -> dict[str, Any]:
         "auth": project.auth,
         "framework": project.framework,
         "fields": fields,
+        "refs": refs,
+        "ref_targets": list({ref["target"].table: ref["target"] for ref in refs}.values()),
         "filters": filters,
         "enums": enums,
         "unique_columns": unique,
@@ -537,7 +622,12 @@ def _environment() -> Any:
 def render(project: Project, resource: Resource) -> Plan:
     """Every file of the resource, rendered and formatted; nothing is written."""
     env = _environment()
-    context = _context(project, resource)
+    targets = {
+        spec.name: read_target(project, resource, spec)
+        for spec in resource.fields
+        if spec.type == "ref"
+    }
+    context = _context(project, resource, targets)
     down_revision, branch_labels, depends_on = migration_parents(project)
     revision = secrets.token_hex(6)
     context |= {
