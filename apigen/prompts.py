@@ -144,7 +144,8 @@ def ask_fields(
 
     print_formatted_text(
         "Fields as NAME:TYPE (str, str(N), text, int, decimal, bool, date, datetime,\n"
-        "enum(a,b)); add ? if it may be null, =DEFAULT, :unique. Enter alone when done.",
+        "enum(a,b), ref(TABLE)); add ? if it may be null, =DEFAULT, :unique. Enter alone\n"
+        "when done.",
         output=output,
     )
     specs: list[str] = []

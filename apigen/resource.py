@@ -162,6 +162,11 @@ def update_annotation(resource: Resource, spec: FieldSpec) -> str:
     return f"{kind} | None = None" if spec.optional else f"{kind} | None = NeverNull"
 
 
+def ondelete_of(spec: FieldSpec) -> str:
+    """A required reference goes with the object it refers to; an optional one is cleared."""
+    return "SET NULL" if spec.optional else "CASCADE"
+
+
 def model_line(resource: Resource, spec: FieldSpec) -> str:
     """The mapped column of a field in models.py."""
     python = read_type(resource, spec)
@@ -174,8 +179,7 @@ def model_line(resource: Resource, spec: FieldSpec) -> str:
             "values_callable=lambda members: [member.value for member in members])"
         )
     elif spec.type == "ref":
-        ondelete = "SET NULL" if spec.optional else "CASCADE"
-        arguments.append(f'ForeignKey("{spec.target}.id", ondelete="{ondelete}")')
+        arguments.append(f'ForeignKey("{spec.target}.id", ondelete="{ondelete_of(spec)}")')
     elif column := {
         "str": f"String({spec.constant})",
         "text": "Text",
@@ -354,6 +358,22 @@ class Target:
         return self.singular.replace("_", " ")
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A ref field and the resource it refers to."""
+
+    field: FieldSpec
+    target: Target
+
+    @property
+    def ondelete(self) -> str:
+        return ondelete_of(self.field)
+
+
+def text_of(path: Path) -> str:
+    return path.read_text() if path.is_file() else ""
+
+
 def read_target(project: Project, resource: Resource, spec: FieldSpec) -> Target:
     """What a `ref(TABLE)` needs of the resource it names; a UsageError when there is none.
 
@@ -377,7 +397,7 @@ def read_target(project: Project, resource: Resource, spec: FieldSpec) -> Target
         re.MULTILINE,
     )
     tests = project.root / "tests" / "api" / f"test_{table}.py"
-    helper = re.search(r"^def create_(\w+)\(client", tests.read_text() if tests.is_file() else "", re.MULTILINE)
+    helper = re.search(r"^def create_(\w+)\(client", text_of(tests), re.MULTILINE)
     if model is None or helper is None:
         raise ApigenError(
             f"{where}: {models.relative_to(project.root)} or "
@@ -386,10 +406,10 @@ def read_target(project: Project, resource: Resource, spec: FieldSpec) -> Target
         )
     singular = helper[1]
     unit = project.root / "tests" / "unit" / f"test_{singular}_service.py"
-    if not re.search(rf"^def add_{singular}\(session", unit.read_text() if unit.is_file() else "", re.MULTILINE):
+    if not re.search(rf"^def add_{singular}\(session", text_of(unit), re.MULTILINE):
         raise ApigenError(
-            f"{where}: {unit.relative_to(project.root)} has no add_{singular}(session...) helper; "
-            f"the tests of a resource that refers to {table} need one"
+            f"{where}: {unit.relative_to(project.root)} has no add_{singular}(session...) "
+            f"helper; the tests of a resource that refers to {table} need one"
         )
     return Target(table, model[1], singular)
 
@@ -450,15 +470,7 @@ def tuple_source(items: list[str]) -> str:
 
 def _context(project: Project, resource: Resource, targets: dict[str, Target]) -> dict[str, Any]:
     fields = list(resource.fields)
-    refs = [
-        {
-            "field": spec,
-            "target": targets[spec.name],
-            "ondelete": "SET NULL" if spec.optional else "CASCADE",
-        }
-        for spec in fields
-        if spec.type == "ref"
-    ]
+    refs = [Reference(spec, targets[spec.name]) for spec in fields if spec.type == "ref"]
     # Reference values exist only once their objects do: the tests add them as they go.
     valued = [spec for spec in fields if spec.type != "ref"]
     filters = [spec for spec in fields if spec.filterable]
@@ -550,7 +562,7 @@ def _context(project: Project, resource: Resource, targets: dict[str, Target]) -
         "framework": project.framework,
         "fields": fields,
         "refs": refs,
-        "ref_targets": list({ref["target"].table: ref["target"] for ref in refs}.values()),
+        "ref_targets": list({ref.target.table: ref.target for ref in refs}.values()),
         "filters": filters,
         "enums": enums,
         "unique_columns": unique,
@@ -572,6 +584,8 @@ def _context(project: Project, resource: Resource, targets: dict[str, Target]) -
         "changed_answered": repr(changed_answered),
         "defaults": defaults,
         "invalid": [(spec.name, value) for spec in fields for value in invalid_values(spec)],
+        # Create and update share each field's type: an update tries one value per field.
+        "invalid_once": [(spec.name, invalid_values(spec)[0]) for spec in fields],
         **helpers,
     }
 
@@ -714,7 +728,8 @@ def _format(root: Path, paths: list[str]) -> None:
             [*command, *python], capture_output=True, text=True, cwd=root, check=False
         )
         if result.returncode != 0:
-            raise ApigenError(f"ruff could not format the new files: {result.stderr.strip()}")
+            problem = (result.stderr or result.stdout).strip()
+            raise ApigenError(f"ruff could not format the new files: {problem}")
 
 
 def write(root: Path, plan: Plan) -> None:

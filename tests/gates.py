@@ -23,9 +23,10 @@ from tests.matrix import pairwise_combinations
 
 GATED = pairwise_combinations()
 # The first two projects of the cover are grown before their gates, as a user grows one:
-# three resources added by `apigen add resource`, each committed. They hold both
-# frameworks, two kinds of auth (jwt, oidc), two versioning modes (url, header) and both
-# databases; the other projects of the cover stay as generated, within the suite's time.
+# three resources added by `apigen add resource`, each committed, the last referring to
+# the other two. They hold both frameworks, two kinds of auth (jwt, oidc), two versioning
+# modes (url, header) and both databases; the other projects of the cover stay as
+# generated, within the suite's time.
 GROWN = GATED[:2]
 # One resource with every kind of field the specs know.
 EVERY_FIELD = [
@@ -43,7 +44,17 @@ EVERY_FIELD = [
 RESOURCES = [
     ("projects", EVERY_FIELD),
     ("categories", ["name:str(60):unique", "weight:int?"]),
-    ("line_items", ["label:str", "quantity:int=1", "paid:bool=false"]),
+    # A line item belongs to a project (deleted with it) and may have a category (cleared).
+    (
+        "line_items",
+        [
+            "project:ref(projects)",
+            "category:ref(categories)?",
+            "label:str",
+            "quantity:int=1",
+            "paid:bool=false",
+        ],
+    ),
 ]
 
 

@@ -42,6 +42,8 @@ def field_flags(specs: list[str]) -> list[str]:
         ),
         ("code:str:unique", ("code", "str", False, None, True, 200, ())),
         ("note:str=a: b", ("note", "str", False, "a: b", False, 200, ())),
+        ("project:ref(projects)", ("project_id", "ref", False, None, False, None, ())),
+        ("parent_id:ref(line_items)?", ("parent_id", "ref", True, None, False, None, ())),
     ],
 )
 def test_a_field_spec_is_read(spec: str, expected: tuple[object, ...]) -> None:
@@ -86,7 +88,11 @@ def test_a_field_spec_is_read(spec: str, expected: tuple[object, ...]) -> None:
         ("title:str=   ", "non-blank"),
         ("done:bool:unique", "cannot be unique"),
         ("x" * 41 + ":str", "at most 40"),
-        ("project:ref(projects)", "not supported yet"),
+        ("project:ref", "ref(TABLE) names the resource"),
+        ("project:ref(Projects)", "ref(TABLE) names the resource"),
+        ("project:ref(projects)=1", "takes no default"),
+        ("project:ref(projects):unique", "cannot be unique"),
+        ("id:ref(projects)", "keeps for itself"),
     ],
 )
 def test_a_bad_field_spec_is_refused_in_one_line(spec: str, message: str) -> None:
@@ -96,6 +102,11 @@ def test_a_bad_field_spec_is_refused_in_one_line(spec: str, message: str) -> Non
     assert message in str(refused.value)
     assert "\n" not in str(refused.value)
     assert repr(spec) in str(refused.value)
+
+
+def test_a_reference_names_its_table() -> None:
+    assert parse_field("project:ref(projects)?").target == "projects"
+    assert parse_field("project:ref(projects)?").describe() == "ref(projects), may be null"
 
 
 def test_a_field_given_twice_is_refused() -> None:
@@ -181,7 +192,14 @@ def test_a_bad_name_is_exit_2_and_writes_nothing(project: Path, name: str, messa
 
 @pytest.mark.parametrize(
     "fields",
-    [["title"], ["title:str", "title:str"], ["price:decimal=1.234"], ["project:ref(projects)"]],
+    [
+        ["title"],
+        ["title:str", "title:str"],
+        ["price:decimal=1.234"],
+        ["client:ref(clients)"],  # no such resource
+        ["task:ref(tasks)"],  # the template's, not added with apigen
+        ["parent:ref(projects)"],  # itself
+    ],
 )
 def test_a_bad_field_is_exit_2_and_writes_nothing(project: Path, fields: list[str]) -> None:
     before = snapshot(project)
@@ -281,6 +299,29 @@ def test_it_writes_the_resource_and_only_adds_readme_rows(project: Path) -> None
         "| `DELETE` | `/api/v2/line-items/{id}` | 204, or 404 |",
     ]
     assert "make migrate" in out
+
+
+def test_a_reference_becomes_a_foreign_key_checked_per_owner(project: Path) -> None:
+    assert add(project, "projects", "--field", "title:str")[0] == 0
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    subprocess.run(["git", "commit", "-qm", "projects"], cwd=project, check=True)
+
+    code, _out, err = add(
+        project, "notes", "--field", "project:ref(projects)", "--field", "parent:ref(projects)?"
+    )
+
+    assert code == 0, err
+    source = project / "src" / "shop" / "notes"
+    models = (source / "models.py").read_text()
+    assert 'ForeignKey("projects.id", ondelete="CASCADE")' in models
+    assert 'ForeignKey("projects.id", ondelete="SET NULL")' in models
+    repository = (source / "repository.py").read_text()
+    assert "model.owner == self._owner" in repository
+    assert 'raise NoteReferenceError("parent_id", "project")' in repository
+    [migration] = (project / "migrations/project").glob("*_create_notes.py")
+    assert 'name=op.f("fk_notes_project_id_projects")' in migration.read_text()
+    tests = (project / "tests" / "api" / "test_notes.py").read_text()
+    assert "from tests.api.test_projects import PROJECTS, create_project" in tests
 
 
 def test_the_migration_follows_the_project_branch(project: Path) -> None:

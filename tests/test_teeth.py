@@ -1034,6 +1034,8 @@ REMOVALS = [
 RESOURCE_SCHEMAS = "src/{package}/projects/schemas.py"
 RESOURCE_REPOSITORY = "src/{package}/projects/repository.py"
 RESOURCE_TESTS = "tests/api/test_projects.py"
+REFERRING_REPOSITORY = "src/{package}/line_items/repository.py"
+REFERRING_TESTS = "tests/api/test_line_items.py"
 REMOVALS += [
     removal
     for grown in GROWN[:2]
@@ -1095,6 +1097,37 @@ REMOVALS += [
             tests=(
                 f"{RESOURCE_TESTS}::test_another_users_projects_are_neither_listed_nor_counted",
             ),
+        ),
+        Removal(
+            "an added resource refers only to the owner's objects",
+            REFERRING_REPOSITORY,
+            "model.id == object_id, model.owner == self._owner",
+            "model.id == object_id",
+            grown,
+            tests=(f"{REFERRING_TESTS}::test_another_users_project_cannot_be_referred_to",),
+        ),
+        Removal(
+            "an added resource refuses a reference to nothing",
+            REFERRING_REPOSITORY,
+            'raise LineItemReferenceError("project_id", "project")',
+            "pass",
+            grown,
+            tests=(f"{REFERRING_TESTS}::test_create_refuses_a_project_id_of_no_project",),
+        ),
+    )
+]
+# SQLite keeps foreign keys only when asked: without it, deleting a project would leave its
+# line items behind.
+REMOVALS += [
+    Removal(
+        "SQLite enforces foreign keys",
+        "src/{package}/database.py",
+        'event.listen(engine, "connect", enforce_foreign_keys)',
+        "pass",
+        GROWN[1],
+        tests=(
+            "tests/unit/test_database.py::test_the_database_keeps_its_foreign_keys",
+            f"{REFERRING_TESTS}::test_deleting_the_project_deletes_its_line_items",
         ),
     )
 ]

@@ -594,7 +594,7 @@ def test_a_warning_when_gitignore_hides_rej_files(releases: Releases, project: P
 
 @pytest.mark.gates
 @on_one_worker({"framework": "fastapi"})
-def test_a_grown_project_keeps_its_resource_and_passes_after_a_clean_update(
+def test_a_grown_project_keeps_its_resources_and_passes_after_a_clean_update(
     releases: Releases,
     tmp_path: Path,
     installed: Callable[[dict[str, str]], Path],
@@ -603,23 +603,31 @@ def test_a_grown_project_keeps_its_resource_and_passes_after_a_clean_update(
     installed({"framework": "fastapi"})  # the shared venv then holds every dependency
     assert releases.run(releases.v1, "new", "clean", "--yes", cwd=tmp_path).returncode == 0
     project = tmp_path / "clean"
-    # The user grew the project with release 1.0.0 before taking release 2.0.0.
-    fields = ["--field", "name:str:unique", "--field", "due:date?", "--field", "price:decimal"]
-    grown = releases.run(releases.v1, "add", "resource", "invoices", *fields, cwd=project)
-    assert grown.returncode == 0, grown.stderr
-    git(project, "add", "--all")
-    git(project, "commit", "--quiet", "--message", "Invoices")
-    committed = git(project, "show", "--name-only", "--format=", "HEAD").split()
-    added = {project / path: (project / path).read_bytes() for path in committed}
+    # The user grew the project with release 1.0.0 before taking release 2.0.0: invoices,
+    # and their payments, which refer to them.
+    added: dict[Path, bytes] = {}
+    for resource, fields in (
+        ("invoices", ["name:str:unique", "due:date?", "price:decimal"]),
+        ("payments", ["invoice:ref(invoices)", "amount:decimal"]),
+    ):
+        flags = [argument for spec in fields for argument in ("--field", spec)]
+        grown = releases.run(releases.v1, "add", "resource", resource, *flags, cwd=project)
+        assert grown.returncode == 0, grown.stderr
+        git(project, "add", "--all")
+        git(project, "commit", "--quiet", "--message", f"Add {resource}")
+        committed = git(project, "show", "--name-only", "--format=", "HEAD").split()
+        added |= {project / path: (project / path).read_bytes() for path in committed}
     del added[project / "README.md"]  # the one file both the user and the release change
 
     run = releases.run(releases.v2, "update", cwd=project)
 
     assert run.returncode == 0, run.stderr
     assert (project / "CHANGELOG.md").is_file()
-    assert len(added) == 10  # the package's 6 files, the routes, the migration, 2 tests
+    assert len(added) == 20  # each: the package's 6 files, the routes, the migration, 2 tests
     assert {path: path.read_bytes() for path in added} == added
-    assert "/api/v2/invoices" in (project / "README.md").read_text()
+    readme = (project / "README.md").read_text()
+    assert "/api/v2/invoices" in readme
+    assert "/api/v2/payments?invoice_id=&limit=&offset=" in readme
     install(project, shared_venv)
     done = subprocess.run(
         [

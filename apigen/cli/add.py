@@ -26,7 +26,8 @@ def resource(
             "-f",
             metavar="SPEC",
             help="NAME:TYPE[?][=DEFAULT][:unique], TYPE one of str, str(N), text, int, "
-            "decimal, bool, date, datetime, enum(a,b); `?` allows null. Repeatable.",
+            "decimal, bool, date, datetime, enum(a,b), ref(TABLE) (another added resource); "
+            "`?` allows null. Repeatable.",
         ),
     ] = None,
     singular: Annotated[
