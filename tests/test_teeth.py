@@ -663,8 +663,8 @@ REMOVALS = [
     Removal(
         "error headers sent",
         "src/{package}/api/errors.py",
-        "return error_response(exc.status_code, exc.code, exc.message, headers=exc.headers)",
-        "return error_response(exc.status_code, exc.code, exc.message)",
+        "exc.details, headers=exc.headers)",
+        "exc.details)",
         {**FASTAPI, **JWT},
         tests=("tests/api/test_authorization.py",),
     ),
@@ -709,8 +709,8 @@ REMOVALS = [
     Removal(
         "error headers sent",
         "src/{package}/api/errors.py",
-        "return error_body(error.code, error.message), error.status_code, error.headers",
-        "return error_body(error.code, error.message), error.status_code",
+        "error.details), error.status_code, error.headers",
+        "error.details), error.status_code",
         {**FLASK, **JWT},
         tests=("tests/api/test_authorization.py",),
     ),
@@ -1117,8 +1117,16 @@ REMOVALS += [
     )
 ]
 # SQLite keeps foreign keys only when asked: without it, deleting a project would leave its
-# line items behind.
+# line items behind. Migrations turn them off: a batch rebuild would cascade.
 REMOVALS += [
+    Removal(
+        "SQLite migrates with foreign keys off",
+        "migrations/env.py",
+        'connection.exec_driver_sql("PRAGMA foreign_keys = OFF")',
+        "pass",
+        GROWN[1],
+        tests=("tests/unit/test_migrations.py::test_sqlite_migrates_with_its_foreign_keys_off",),
+    ),
     Removal(
         "SQLite enforces foreign keys",
         "src/{package}/database.py",
