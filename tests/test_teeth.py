@@ -1137,7 +1137,7 @@ REMOVALS += [
             "tests/unit/test_database.py::test_the_database_keeps_its_foreign_keys",
             f"{REFERRING_TESTS}::test_deleting_the_project_deletes_its_line_items",
         ),
-    )
+    ),
 ]
 
 COMBINATIONS = {combination_id(r.combination): r.combination for r in REMOVALS}
