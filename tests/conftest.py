@@ -8,34 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from apigen.options import combination_id
-from tests.gates import GROWN, complete
 from tests.helpers import REPO_ROOT, isolated_env
 
 pytest_plugins = ["tests.gates"]
-GROWN_GROUPS = frozenset(combination_id(complete(combination)) for combination in GROWN)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The longest work first, so that no worker is left idle at the end of the run.
-
-    Each generated project's tests run on one worker (its xdist group), in minutes; the
-    workers take groups in the order of the items. A long group taken last keeps one worker
-    busy while the other waits, so the grown projects go first, then the option-change
-    walks and the other gated projects, and the thousands of short tests fill in behind.
-    The sort is stable: within a group, and within a module, the order stays as it was.
-    """
-
-    def rank(item: pytest.Item) -> int:
-        mark = item.get_closest_marker("xdist_group")
-        if mark is None:
-            return 3
-        group = str(mark.args[0] if mark.args else mark.kwargs.get("name", ""))
-        if group in GROWN_GROUPS:
-            return 0
-        return 1 if group.startswith("walk-") else 2
-
-    items.sort(key=rank)
 
 
 @pytest.fixture
