@@ -385,24 +385,18 @@ def read_target(project: Project, resource: Resource, spec: FieldSpec) -> Target
     where = f"--field {spec.name}:ref({table})"
     if table == resource.table:
         raise UsageError(f"{where}: a resource cannot refer to itself")
-    if table not in added_resources(project.root, project.package):
-        known = ", ".join(added_resources(project.root, project.package)) or "none yet"
+    added = added_resources(project.root, project.package)
+    if table not in added:
+        known = ", ".join(added) or "none yet"
         raise UsageError(
             f"{where}: no resource {table!r} added with apigen add resource (added: {known})"
         )
-    models = project.root / "src" / project.package / table / "models.py"
-    model = re.search(
-        rf'^class (\w+)\(Base\):\n(?:    .*\n|\n)*?    __tablename__ = "{re.escape(table)}"',
-        models.read_text(),
-        re.MULTILINE,
-    )
     tests = project.root / "tests" / "api" / f"test_{table}.py"
     helper = re.search(r"^def create_(\w+)\(client", text_of(tests), re.MULTILINE)
-    if model is None or helper is None:
+    if helper is None:
         raise ApigenError(
-            f"{where}: {models.relative_to(project.root)} or "
-            f"{tests.relative_to(project.root)} is not as apigen wrote it (a model with "
-            f'__tablename__ = "{table}", a create_...(client) helper)'
+            f"{where}: {tests.relative_to(project.root)} has no create_...(client) helper; "
+            f"the tests of a resource that refers to {table} need one"
         )
     singular = helper[1]
     unit = project.root / "tests" / "unit" / f"test_{singular}_service.py"
@@ -411,7 +405,8 @@ def read_target(project: Project, resource: Resource, spec: FieldSpec) -> Target
             f"{where}: {unit.relative_to(project.root)} has no add_{singular}(session...) "
             f"helper; the tests of a resource that refers to {table} need one"
         )
-    return Target(table, model[1], singular)
+    # The model is named as `apigen add resource` names it: the singular, in CamelCase.
+    return Target(table, camel(singular), singular)
 
 
 def check_new(project: Project, resource: Resource) -> None:
