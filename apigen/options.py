@@ -163,9 +163,9 @@ VERSIONING = Option(
     panel="Stack",
     default="url",
     choices=(
-        Choice("url", "URL: /api/v1 and /api/v2 side by side"),
-        Choice("header", "Header: Accept: application/vnd.<project>.v2+json"),
-        Choice("query", "Query: ?version=2"),
+        Choice("url", "URL: /api/v1, then /api/v2 next to it when one is added"),
+        Choice("header", "Header: Accept: application/vnd.<project>.v1+json"),
+        Choice("query", "Query: ?version=1"),
         Choice("none", "None: one unversioned API that only changes additively"),
     ),
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -67,6 +68,7 @@ class Plan:
 
     created: dict[str, str] = field(default_factory=dict)
     changed: dict[str, str] = field(default_factory=dict)
+    deleted: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -570,8 +572,9 @@ def _context(project: Project, resource: Resource, targets: dict[str, Target]) -
         "model_imports": sorted(model_imports),
         "decimal_digits": DECIMAL_DIGITS,
         "decimal_places": DECIMAL_PLACES,
-        "route_class": None if project.versioning == "none" else f"V{project.latest_version}Route",
-        "path": f"{project.prefix}/{resource.url_segment}",
+        "route_class": None
+        if project.versioning == "none"
+        else f"version_route({project.latest_version})",
         "CONSTANT": resource.table.upper(),
         "valid": repr(valid),
         "answered": repr(answered),
@@ -728,9 +731,12 @@ def _format(root: Path, paths: list[str]) -> None:
 
 
 def write(root: Path, plan: Plan) -> None:
-    """Write the plan; a failure part way removes what it created and restores what it changed."""
+    """Carry out the plan; a failure part way undoes it: what it created goes, the rest is restored.
+
+    Files deleted go last, with the folders they leave empty.
+    """
     created: list[Path] = []  # files and folders, in the order they were made
-    originals = {path: (root / path).read_text() for path in plan.changed}
+    originals = {path: (root / path).read_text() for path in [*plan.changed, *plan.deleted]}
     try:
         for path, text in plan.created.items():
             target = root / path
@@ -744,16 +750,31 @@ def write(root: Path, plan: Plan) -> None:
                 file.write(text)
         for path, text in plan.changed.items():
             (root / path).write_text(text)
-        _format(root, list(plan.created))
+        _format(root, [*plan.created, *plan.changed])
+        for path in plan.deleted:
+            (root / path).unlink()
+        for folder in sorted({(root / path).parent for path in plan.deleted}, reverse=True):
+            _remove_if_empty(folder)
     except BaseException:
         for path, text in originals.items():
-            (root / path).write_text(text)
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
         for made in reversed(created):
             if made.is_dir():
                 made.rmdir()
             else:
                 made.unlink()
         raise
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """Remove `folder` if nothing but bytecode caches is left in it."""
+    cache = folder / "__pycache__"
+    if cache.is_dir() and all(path == cache for path in folder.iterdir()):
+        shutil.rmtree(cache)
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
 
 
 def check_target(

@@ -318,6 +318,28 @@ def check_resources_follow(
         )
 
 
+def check_versions_layout(
+    project: Path, answers: Mapping[str, Any], old: Mapping[str, str]
+) -> None:
+    """Refuse to update a project whose API versions are the template's old fixed pair.
+
+    Templates before the version lifecycle shipped versions 1 and 2 in every project, with
+    `Settings.api_v1_*` and no `api_deprecations`. The template now starts at version 1
+    (`apigen add version` adds the next): copier would delete the template's version 2, an
+    API its clients call.
+    """
+    if old.get("versioning", "none") == "none":
+        return
+    config = project / "src" / str(answers.get("package_name", "")) / "config.py"
+    if not config.is_file() or "def api_deprecations" in config.read_text():
+        return
+    raise ApigenError(
+        "this project serves the fixed API versions 1 and 2 of an earlier apigen template, "
+        "and the update would remove version 2 from it, so nothing was changed; "
+        "docs/updating.md says how to move it to `apigen add version`"
+    )
+
+
 def rej_files_hidden(project: Path) -> bool:
     """Whether the project's ignore rules hide copier's `.rej` files from `git status`."""
     return succeeds(project, "check-ignore", "--quiet", "--no-index", "apigen-probe.rej")
@@ -352,6 +374,7 @@ def update(
     new = old | data
     check_data_loss(old, new, allowed=allow_data_loss)
     check_resources_follow(project, answers, old, new)
+    check_versions_layout(project, answers, old)
     added = history.missing_migrations(project, old, new)
     history.check_free(project, added)
     if up_to_date(answers, data):

@@ -24,9 +24,9 @@ from tests.matrix import pairwise_combinations
 GATED = pairwise_combinations()
 # The first two projects of the cover are grown before their gates, as a user grows one:
 # three resources added by `apigen add resource`, each committed, the last referring to
-# the other two. They hold both frameworks, two kinds of auth (jwt, oidc), two versioning
-# modes (url, header) and both databases; the other projects of the cover stay as
-# generated, within the suite's time.
+# the other two, then API version 2 by `apigen add version`. They hold both frameworks,
+# two kinds of auth (jwt, oidc), two versioning modes (url, header) and both databases; the
+# other projects of the cover stay as generated, within the suite's time.
 GROWN = GATED[:2]
 # One resource with every kind of field the specs know.
 EVERY_FIELD = [
@@ -210,14 +210,22 @@ def installed(
 
 
 def grow(project: Path) -> None:
-    """Add RESOURCES to the project one commit at a time, with apigen as a user runs it."""
-    for resource, fields in RESOURCES:
-        flags = [argument for spec in fields for argument in ("--field", spec)]
-        run = apigen("add", "resource", resource, *flags, cwd=project)
+    """Add RESOURCES, then API version 2, one commit at a time, as a user grows a project.
+
+    Version 2 copies every resource, the added ones too, and version 1 is deprecated: the
+    resources' tests then exercise version 2 and the lifecycle tests version 1.
+    """
+    steps = [
+        (["resource", name, *[a for spec in fields for a in ("--field", spec)]], f"Add {name}")
+        for name, fields in RESOURCES
+    ]
+    steps.append((["version", "--sunset", "2099-12-31"], "Add API version 2"))
+    identity = ["-c", "user.name=User", "-c", "user.email=user@example.com"]
+    for arguments, message in steps:
+        run = apigen("add", *arguments, cwd=project)
         assert run.returncode == 0, run.stderr
-        identity = ["-c", "user.name=User", "-c", "user.email=user@example.com"]
         check(["git", "add", "--all"], cwd=project)
-        check(["git", *identity, "commit", "--quiet", "--message", f"Add {resource}"], cwd=project)
+        check(["git", *identity, "commit", "--quiet", "--message", message], cwd=project)
 
 
 def on_one_worker(combination: dict[str, str]) -> pytest.MarkDecorator:

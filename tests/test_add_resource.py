@@ -269,7 +269,7 @@ def test_a_dry_run_lists_the_files_and_writes_nothing(project: Path) -> None:
     assert snapshot(project) == before
     listed = re.findall(r"^  (\S+)", out, re.MULTILINE)
     assert "src/shop/line_items/models.py" in listed
-    assert "src/shop/api/v2/line_items.py" in listed
+    assert "src/shop/api/v1/line_items.py" in listed
     assert "tests/api/test_line_items.py" in listed
     assert any(
         re.fullmatch(r"migrations/project/[0-9a-f]{12}_create_line_items\.py", f) for f in listed
@@ -289,14 +289,14 @@ def test_it_writes_the_resource_and_only_adds_readme_rows(project: Path) -> None
     new_readme = (project / "README.md").read_text()
     added = [line for line in new_readme.splitlines() if line not in readme.splitlines()]
     assert added == [
-        "| `POST` | `/api/v2/line-items` | 201 with the line item; 422 when invalid; "
+        "| `POST` | `/api/v1/line-items` | 201 with the line item; 422 when invalid; "
         "409 when a unique field is taken |",
-        "| `GET` | `/api/v2/line-items?done=&status=&limit=&offset=` | 200 with a page "
+        "| `GET` | `/api/v1/line-items?done=&status=&limit=&offset=` | 200 with a page "
         "(`limit` at most 100) |",
-        "| `GET` | `/api/v2/line-items/{id}` | 200, or 404 |",
-        "| `PATCH` | `/api/v2/line-items/{id}` | 200 with the updated line item; 404, 422; "
+        "| `GET` | `/api/v1/line-items/{id}` | 200, or 404 |",
+        "| `PATCH` | `/api/v1/line-items/{id}` | 200 with the updated line item; 404, 422; "
         "409 when a unique field is taken |",
-        "| `DELETE` | `/api/v2/line-items/{id}` | 204, or 404 |",
+        "| `DELETE` | `/api/v1/line-items/{id}` | 204, or 404 |",
     ]
     assert "make migrate" in out
 

@@ -230,8 +230,8 @@ def send(
 
 
 def tasks_path(project: Path) -> str:
-    """The tasks' path: /api/v2/tasks with URL versioning; /api/tasks for the other modes."""
-    return "/api/v2/tasks" if answers_of(project)["versioning"] == "url" else "/api/tasks"
+    """The tasks' path: /api/v1/tasks with URL versioning; /api/tasks for the other modes."""
+    return "/api/v1/tasks" if answers_of(project)["versioning"] == "url" else "/api/tasks"
 
 
 def wait_until_live(url: str, timeout: float = 60) -> None:

@@ -48,9 +48,9 @@ auth, new_title = sys.argv[1], sys.argv[2]
 def claim(subject, headers):
     # Unclaimed, the old tasks are nobody's: not listed, not found, even by their owner-to-be.
     with TestClient(create_app()) as client:
-        listed = client.get("/api/v2/tasks", headers=headers)
+        listed = client.get("/api/v1/tasks", headers=headers)
         assert listed.status_code == 200 and listed.json()["total"] == 0, listed.text
-        assert client.get("/api/v2/tasks/1", headers=headers).status_code == 404
+        assert client.get("/api/v1/tasks/1", headers=headers).status_code == 404
     from {package}.tasks.claim import main  # as `python -m {package}.tasks.claim` runs it
 
     assert main([subject]) == 0
@@ -58,10 +58,10 @@ def claim(subject, headers):
 
 def serve(headers):
     with TestClient(create_app()) as client:
-        listed = client.get("/api/v2/tasks", params={{"limit": 100}}, headers=headers)
+        listed = client.get("/api/v1/tasks", params={{"limit": 100}}, headers=headers)
         assert listed.status_code == 200, listed.text
         print("LISTED", json.dumps(sorted(task["title"] for task in listed.json()["items"])))
-        made = client.post("/api/v2/tasks", json={{"title": new_title}}, headers=headers)
+        made = client.post("/api/v1/tasks", json={{"title": new_title}}, headers=headers)
         assert made.status_code == 201, made.text
 
 

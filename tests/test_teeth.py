@@ -1015,17 +1015,70 @@ REMOVALS = [
         {**FLASK, **JWT, "rate_limit": "memory"},
         tests=("tests/api/test_rate_limits.py",),
     ),
-    # --- API versions: the deprecated version announces its end ---------------------------
+    # --- API versions: a deprecated version announces its end ----------------------------
+    # A project starts with one version: its tests deprecate one through the settings.
     *(
         Removal(
-            "deprecation headers of the old version",
+            "a deprecated version's headers",
             "src/{package}/api/versions.py",
-            "1: Deprecation(settings.api_v1_deprecated_at, settings.api_v1_sunset_at)",
-            "",
+            old,
+            "deprecation = None",
             {**framework, "versioning": versioning},
             tests=("tests/api/test_versions.py",),
         )
-        for framework, versioning in ((FASTAPI, "url"), (FLASK, "header"))
+        for framework, old in (
+            (FASTAPI, "deprecation = deprecation_of(scope, self.deprecations)"),
+            (FLASK, "deprecation = deprecations(current_app).get(version)"),
+        )
+        for versioning in ("url", "header", "query")
+    ),
+]
+# The grown projects have added version 2 (tests/gates.py): version 1 is deprecated, and
+# its lifecycle tests, which `apigen add version` wrote, fail without what announces it.
+LIFECYCLE_TESTS = "tests/api/test_v1_lifecycle.py"
+REMOVALS += [
+    Removal(
+        "version 1's deprecation",
+        "src/{package}/config.py",
+        "1: Deprecation(self.api_v1_deprecated_at, self.api_v1_sunset_at),",
+        "",
+        grown,
+        tests=(LIFECYCLE_TESTS,),
+    )
+    for grown in GROWN
+]
+REMOVALS += [
+    Removal(
+        "version 1's headers",
+        "src/{package}/api/versions.py",
+        "deprecation = deprecation_of(scope, self.deprecations)",
+        "deprecation = None",
+        GROWN[0],
+        tests=(LIFECYCLE_TESTS,),
+    ),
+    Removal(
+        "version 1's operations are deprecated in OpenAPI",
+        "src/{package}/api/app.py",
+        "app.include_router(router, deprecated=api_version in deprecations)",
+        "app.include_router(router)",
+        GROWN[0],
+        tests=(LIFECYCLE_TESTS,),
+    ),
+    Removal(
+        "version 1's headers",
+        "src/{package}/api/versions.py",
+        "deprecation = deprecations(current_app).get(version)",
+        "deprecation = None",
+        GROWN[1],
+        tests=(LIFECYCLE_TESTS,),
+    ),
+    Removal(
+        "version 1's operations are deprecated in OpenAPI",
+        "src/{package}/api/openapi.py",
+        "deprecated=version in deprecated,",
+        "deprecated=False,",
+        GROWN[1],
+        tests=(LIFECYCLE_TESTS,),
     ),
 ]
 

@@ -626,8 +626,8 @@ def test_a_grown_project_keeps_its_resources_and_passes_after_a_clean_update(
     assert len(added) == 20  # each: the package's 6 files, the routes, the migration, 2 tests
     assert {path: path.read_bytes() for path in added} == added
     readme = (project / "README.md").read_text()
-    assert "/api/v2/invoices" in readme
-    assert "/api/v2/payments?invoice_id=&limit=&offset=" in readme
+    assert "/api/v1/invoices" in readme
+    assert "/api/v1/payments?invoice_id=&limit=&offset=" in readme
     install(project, shared_venv)
     done = subprocess.run(
         [
@@ -692,7 +692,7 @@ with TestClient(create_app()) as client:
     assert client.post("/api/auth/register", json=account).status_code == 201
     token = client.post("/api/auth/login", json=account).json()["access_token"]
     headers = {{"Authorization": f"Bearer {{token}}"}}
-    answer = client.post("/api/v2/tasks", json={{"title": "Keep me"}}, headers=headers)
+    answer = client.post("/api/v1/tasks", json={{"title": "Keep me"}}, headers=headers)
     assert answer.status_code == 201, answer.text
 """
 READ_DATA = """

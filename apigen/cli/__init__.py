@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from apigen import __version__, console
-from apigen.cli import add, list_options, new, update
+from apigen.cli import add, list_options, new, remove, update
 from apigen.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, ApigenError
 
 
@@ -49,12 +49,21 @@ app.command("update", cls=_Command)(update.update)
 app.command("options", cls=_Command)(list_options.list_options)
 add_app = typer.Typer(
     cls=_Group,
-    help="Grow a generated project: add a resource.",
+    help="Grow a generated project: add a resource or an API version.",
     no_args_is_help=True,
     rich_markup_mode="rich",
 )
 add_app.command("resource", cls=_Command)(add.resource)
+add_app.command("version", cls=_Command)(add.version)
 app.add_typer(add_app, name="add")
+remove_app = typer.Typer(
+    cls=_Group,
+    help="Shrink a generated project: remove an API version after its sunset.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+remove_app.command("version", cls=_Command)(remove.version)
+app.add_typer(remove_app, name="remove")
 
 
 def _show_version(value: bool) -> None:

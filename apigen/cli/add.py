@@ -1,13 +1,16 @@
-"""`apigen add resource`: grow a generated project by a whole resource."""
+"""`apigen add resource` and `apigen add version`: grow a generated project."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from apigen import console
+
+if TYPE_CHECKING:
+    from apigen.resource import Plan
 
 
 def resource(
@@ -63,17 +66,75 @@ def resource(
         if not confirm_resource(name, specs):
             raise ApigenError("not confirmed; nothing was written")
     plan = add_resource(project, name, specs, singular=singular, dry_run=dry_run)
-    verb = "Would write" if dry_run else "Wrote"
-    console.out().print(f"{verb} {len(plan.created)} file(s):")
-    for path in plan.created:
-        console.out().print(f"  {path}", markup=False, soft_wrap=True)
-    for path in plan.changed:
-        console.out().print(f"  {path} (changed)", markup=False, soft_wrap=True)
-    for note in plan.notes:
-        console.error(note)
+    show_plan(plan, dry_run=dry_run)
     if not dry_run:
         console.out().print(
             "Next: `make migrate` (alembic upgrade heads), then `make check`; review with "
             "`git status`, then commit.",
             markup=False,
         )
+
+
+def version(
+    deprecate: Annotated[
+        bool,
+        typer.Option(
+            "--deprecate-previous/--keep-previous",
+            help="Deprecate the latest version as the new one arrives: its responses then "
+            "announce its deprecation, its sunset and its successor.",
+        ),
+    ] = True,
+    deprecated_at: Annotated[
+        str | None,
+        typer.Option(
+            "--deprecated-at",
+            metavar="DATE",
+            help="Since when the previous version is deprecated: 2027-01-31, or a date and "
+            "time with its time zone.",
+            show_default="today",
+        ),
+    ] = None,
+    sunset: Annotated[
+        str | None,
+        typer.Option(
+            "--sunset",
+            metavar="DATE",
+            help="When the previous version stops answering; after the deprecation.",
+            show_default="180 days after the deprecation",
+        ),
+    ] = None,
+    project: Annotated[
+        Path,
+        typer.Option("--project", help="The project to add to.", show_default="the current folder"),
+    ] = Path(),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List the files it would write; write nothing.")
+    ] = False,
+) -> None:
+    """Add the next API version, a copy of the latest: routes, schemas, settings and tests."""
+    from apigen.version import add_version
+
+    number, plan = add_version(
+        project, deprecate=deprecate, deprecated_at=deprecated_at, sunset=sunset, dry_run=dry_run
+    )
+    show_plan(plan, dry_run=dry_run)
+    if not dry_run:
+        console.out().print(
+            f"Version {number} is the latest. Next: `make check`; change version {number}'s "
+            "schemas and routes in its package as it needs; review with `git status`, then "
+            "commit.",
+            markup=False,
+        )
+
+
+def show_plan(plan: Plan, *, dry_run: bool) -> None:
+    verb = "Would write" if dry_run else "Wrote"
+    console.out().print(f"{verb} {len(plan.created)} file(s):")
+    for path in plan.created:
+        console.out().print(f"  {path}", markup=False, soft_wrap=True)
+    for path in plan.changed:
+        console.out().print(f"  {path} (changed)", markup=False, soft_wrap=True)
+    for path in plan.deleted:
+        console.out().print(f"  {path} (deleted)", markup=False, soft_wrap=True)
+    for note in plan.notes:
+        console.error(note)

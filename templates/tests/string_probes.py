@@ -58,15 +58,11 @@ class Probe:
         return f"{self.method.upper()} {self.path} {self.field}={self.value!r}: document {verdict}"
 
 
-def probes(document: Mapping[str, Any], *, deprecated_only: bool = False) -> Iterator[Probe]:
-    """Every probe of every string parameter and body field of the documented operations.
-
-    `deprecated_only` keeps an old version's own operations: the ones every version shares
-    are the same in each version's document, and probing them once is enough.
-    """
+def probes(document: Mapping[str, Any]) -> Iterator[Probe]:
+    """Every probe of every string parameter and body field of the documented operations."""
     for path, item in document["paths"].items():
         for method, operation in item.items():
-            if method in HTTP_METHODS and (operation.get("deprecated") or not deprecated_only):
+            if method in HTTP_METHODS:
                 yield from operation_probes(document, method, path, operation)
 
 
