@@ -485,6 +485,7 @@ def lifecycle_test(versions: Versions, version: int, *, deprecated: bool, segmen
             package=project.package,
             framework=project.framework,
             auth=project.auth,
+            auth_endpoints=(project.root / "src" / project.package / "api" / "auth.py").is_file(),
             versioning=project.versioning,
             version=version,
             deprecated=deprecated,
