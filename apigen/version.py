@@ -554,9 +554,34 @@ def add_version(
                 example.read_text(), env_lines(old, since, end)
             )
     plan.created[test] = lifecycle_test(versions, old, deprecated=deprecate, segment=segment)
+    readme = root / "README.md"
+    if versions.project.versioning == "url" and readme.is_file():
+        # The API table shows the latest version's paths.
+        rows = with_table_paths(readme.read_text(), old, new)
+        if rows != readme.read_text():
+            plan.changed["README.md"] = rows
     if not dry_run:
         write(root, plan)
     return new, plan
+
+
+def with_table_paths(text: str, old: int, new: int) -> str:
+    """The README with its API table's `/api/v<old>/` paths made `/api/v<new>/`."""
+    return "".join(
+        line.replace(f"`/api/v{old}/", f"`/api/v{new}/") if line.startswith("| `") else line
+        for line in text.splitlines(keepends=True)
+    )
+
+
+def default_version_notes(root: Path, version: int) -> list[str]:
+    """Where a setting still makes the removed version the default one."""
+    setting = re.compile(rf"^\s*API_DEFAULT_VERSION\s*=\s*[\"']?{version}[\"']?\s*$", re.MULTILINE)
+    return [
+        f"{name}: API_DEFAULT_VERSION={version} names the removed version; change it, or the "
+        "application refuses to start"
+        for name in (".env", ".env.example")
+        if (root / name).is_file() and setting.search((root / name).read_text())
+    ]
 
 
 def remove_version(
@@ -635,6 +660,7 @@ def remove_version(
         text = without_env_lines(example.read_text(), version)
         if text != example.read_text():
             plan.changed[".env.example"] = text
+    plan.notes.extend(default_version_notes(root, version))
     if not dry_run:
         write(root, plan)
     return plan

@@ -289,3 +289,30 @@ def test_update_refuses_a_project_with_the_old_fixed_versions(tmp_path: Path) ->
     check_versions_layout(tmp_path, answers, {"versioning": "none"})
     config.write_text("    def api_deprecations(self) -> dict[int, Deprecation]:\n")
     check_versions_layout(tmp_path, answers, {"versioning": "url"})
+
+
+def test_the_readme_shows_the_latest_versions_paths(project: Path) -> None:
+    assert "| `GET` | `/api/v1/tasks/{id}` |" in (project / "README.md").read_text()
+
+    assert run(project, "add", "version")[0] == 0
+
+    readme = (project / "README.md").read_text()
+    assert "| `GET` | `/api/v2/tasks/{id}` |" in readme
+    rows = [line for line in readme.splitlines() if line.startswith("| `")]
+    assert not [row for row in rows if "/api/v1/" in row]
+
+
+def test_removing_the_default_version_of_env_says_so(
+    generated: dict[str, Path], tmp_path: Path
+) -> None:
+    project = copy_of(generated, "flask", tmp_path)
+    dates = ["--deprecated-at", "2020-01-01", "--sunset", "2020-06-01"]
+    assert run(project, "add", "version", *dates)[0] == 0
+    commit(project, "Add version 2")
+    with (project / ".env").open("a") as env:  # git-ignored: the tree stays clean
+        env.write("API_DEFAULT_VERSION=1\n")
+
+    code, _, stderr = run(project, "remove", "version", "1")
+
+    assert code == 0
+    assert ".env: API_DEFAULT_VERSION=1 names the removed version" in stderr
