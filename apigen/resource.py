@@ -679,6 +679,20 @@ def render(project: Project, resource: Resource) -> Plan:
             )
         else:
             plan.changed["README.md"] = updated
+    latest = project.latest_version
+    api = project.root / "src" / project.package / "api"
+    numbers = [child.name[1:] for child in api.glob("v[0-9]*") if child.is_dir()]
+    older = sorted(int(n) for n in numbers if n.isdigit() and int(n) < latest)
+    if older:
+        plan.notes.append(
+            f"{resource.table} is served by version {latest} only, the latest; "
+            f"version(s) {', '.join(map(str, older))} do not have it"
+            + (
+                ""
+                if project.versioning == "url"
+                else ", and clients that name no version get the oldest (API_DEFAULT_VERSION)"
+            )
+        )
     return plan
 
 

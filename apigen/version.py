@@ -75,6 +75,13 @@ def read_versions(root: Path) -> Versions:
     """The project and its VERSIONS; refused for a project without versions."""
     project = read_project(root)
     if project.versioning == "none":
+        from apigen.resource import added_resources
+
+        if added_resources(root, project.package):
+            raise UsageError(
+                "this project has no API versions (versioning: none), and its added resources "
+                "keep `apigen update --data versioning=...` from adding them yet"
+            )
         raise UsageError(
             "this project has no API versions (versioning: none); choose a strategy with "
             "`apigen update --data versioning=url` (or header, query) first"
@@ -109,20 +116,32 @@ def read_versions(root: Path) -> Versions:
 # --- dates ------------------------------------------------------------------------------
 
 
+# The dates a version's life may take: a Unix timestamp and an HTTP date hold them all.
+EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
 def parse_moment(flag: str, text: str) -> datetime:
     """A date (midnight UTC) or an ISO 8601 date and time with its time zone."""
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-        moment = datetime.fromisoformat(text)
-    except ValueError:
+            moment: datetime | None = datetime.combine(
+                date.fromisoformat(text), datetime.min.time(), UTC
+            )
+        else:
+            moment = datetime.fromisoformat(text)
+        if moment is not None and moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         moment = None
     if moment is None or moment.tzinfo is None:
         raise UsageError(
             f"{flag} {text!r}: give a date (2027-06-30) or a date and time with its time "
             "zone (2027-06-30T12:00:00Z)"
         )
-    return moment.astimezone(UTC)
+    if not EARLIEST <= moment < LATEST:
+        raise UsageError(f"{flag} {text!r}: give a date between 1970 and 9000")
+    return moment
 
 
 def datetime_source(moment: datetime) -> str:
@@ -202,20 +221,38 @@ def _schema_module(versions: Versions, module: str) -> SchemaModule | None:
     return SchemaModule(module, _parse(versions.project, path), path.read_text())
 
 
-def _copied_module(versions: Versions, text: str, old: int, new: int) -> str:
+def own_classes(texts: list[str], old: int, new: int) -> dict[str, str]:
+    """The classes a version's package defines with its suffix, each with its new name."""
+    return {
+        node.name: re.sub(rf"V{old}$", f"V{new}", node.name)
+        for text in texts
+        for node in ast.parse(text).body
+        if isinstance(node, ast.ClassDef) and node.name.endswith(f"V{old}")
+    }
+
+
+REPRESENTATION = re.compile(r"# Version \d+'s representation, which starts as version \d+'s:")
+
+
+def _docstring(node: ast.ClassDef, fallback: str) -> str:
+    """The class's docstring, indented for a class body: the schema's description stays."""
+    lines = (ast.get_docstring(node) or fallback).splitlines()
+    if len(lines) == 1:
+        return f'    """{lines[0]}"""'
+    rest = "\n".join(f"    {line}" if line else "" for line in lines[1:])
+    return f'    """{lines[0]}\n{rest}\n    """'
+
+
+def _copied_module(versions: Versions, text: str, old: int, new: int, own: dict[str, str]) -> str:
     """A resource module of version `old` as version `new`'s, with schema classes of its own.
 
     A class the module imports from a resource's schemas gets a subclass `<Name>V<new>`
-    that the module uses instead; a class of the old version's own (`<Name>V<old>`) is
-    renamed. A subclass redeclares the fields whose types name another such class (a page's
-    items), so that the whole representation is the new version's.
+    that the module uses instead; a class of the old version's own (`<Name>V<old>`, here or
+    in another module of its package) is renamed. A subclass redeclares the fields whose
+    types name another such class (a page's items), so that the whole representation is the
+    new version's.
     """
     tree = ast.parse(text)
-    own = {
-        node.name: re.sub(rf"V{old}$", f"V{new}", node.name)
-        for node in tree.body
-        if isinstance(node, ast.ClassDef) and node.name.endswith(f"V{old}")
-    }
     imported: dict[str, SchemaModule] = {}
     import_lines: set[int] = set()
     last_import = 0
@@ -234,6 +271,9 @@ def _copied_module(versions: Versions, text: str, old: int, new: int) -> str:
     imported = {name: module for name, module in imported.items() if f"{name}V{old}" not in own}
     renames = {**own, **{name: f"{name}V{new}" for name in imported}}
     body = _words(_renumbered(text, old, new), renames, import_lines)
+    body = REPRESENTATION.sub(
+        f"# Version {new}'s representation, which starts as version {old}'s:", body
+    )
     if not imported:
         return body
     extra_imports: set[str] = set()
@@ -246,7 +286,7 @@ def _copied_module(versions: Versions, text: str, old: int, new: int) -> str:
         node = schemas.classes()[name]
         lines = [
             f"class {name}V{new}({name}):",
-            f'    """Version {new}\'s {name}."""',
+            _docstring(node, f"Version {new}'s {name}."),
         ]
         for statement in node.body:
             if not (
@@ -284,6 +324,11 @@ def copy_package(versions: Versions, plan: Plan) -> None:
     """Version latest+1's package, as a copy of the latest's."""
     old, new = versions.latest, versions.latest + 1
     source = versions.project.root / versions.package(old)
+    modules = [path for path in sorted(source.rglob("*.py")) if "__pycache__" not in path.parts]
+    try:
+        own = own_classes([path.read_text() for path in modules], old, new)
+    except SyntaxError as exc:
+        raise ApigenError(f"{versions.package(old)}/: {exc}") from exc
     for path in sorted(source.rglob("*")):
         if path.is_dir() or "__pycache__" in path.parts or path.suffix in {".pyc", ".pyo"}:
             continue
@@ -292,7 +337,7 @@ def copy_package(versions: Versions, plan: Plan) -> None:
         text = path.read_text()
         if path.suffix == ".py" and path.name != "__init__.py":
             try:
-                plan.created[target] = _copied_module(versions, text, old, new)
+                plan.created[target] = _copied_module(versions, text, old, new, own)
             except SyntaxError as exc:
                 raise ApigenError(f"{versions.package(old)}/{relative}: {exc}") from exc
         else:
@@ -510,13 +555,13 @@ def add_version(
     from apigen.update import check_clean
 
     versions = read_versions(root)
-    if not deprecate and (deprecated_at or sunset):
+    if not deprecate and (deprecated_at is not None or sunset is not None):
         raise UsageError("--deprecated-at and --sunset need --deprecate-previous")
-    since = parse_moment("--deprecated-at", deprecated_at) if deprecated_at else None
+    since = parse_moment("--deprecated-at", deprecated_at) if deprecated_at is not None else None
     if since is None:
         now = today or datetime.now(UTC)
         since = datetime.combine(now.date(), datetime.min.time(), UTC)
-    end = parse_moment("--sunset", sunset) if sunset else since + DEFAULT_NOTICE
+    end = parse_moment("--sunset", sunset) if sunset is not None else since + DEFAULT_NOTICE
     if deprecate and end <= since:
         raise UsageError(
             f"--sunset {iso(end)} must come after the deprecation, {iso(since)}: clients are "

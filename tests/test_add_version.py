@@ -114,6 +114,9 @@ def test_a_date_is_written_as_python(moment: datetime, source: str) -> None:
         (["--sunset", "31/12/2027"], "give a date"),
         (["--sunset", "2027-12-31T10:00:00"], "time zone"),
         (["--keep-previous", "--sunset", "2027-12-31"], "need --deprecate-previous"),
+        (["--sunset", ""], "give a date"),
+        (["--deprecated-at", "9999-12-01"], "between 1970 and 9000"),
+        (["--sunset", "9999-12-31T23:59:59-01:00"], "give a date"),
     ],
 )
 def test_add_version_refuses_bad_dates(project: Path, args: list[str], message: str) -> None:
@@ -198,6 +201,8 @@ def test_version_2_is_a_copy_with_schema_classes_of_its_own(project: Path) -> No
         assert f"class {name}V2({name}):" in routes
     assert "items: Sequence[TaskReadV2]" in routes
     assert "response_model=TaskReadV2" in routes
+    # A subclass keeps its class's docstring: the schema's description in OpenAPI.
+    assert 'class TaskReadV2(TaskRead):\n    """What the API returns for a task' in routes
     assert 'prefix="/api/v2"' in (project / "src/shop/api/v2/__init__.py").read_text()
     # Version 1 is as it was.
     assert "V2" not in (project / "src/shop/api/v1/tasks.py").read_text()
@@ -225,6 +230,7 @@ def test_version_3_renames_version_2s_classes(project: Path) -> None:
     assert "class TaskReadV3(TaskRead):" in routes
     assert "items: Sequence[TaskReadV3]" in routes
     assert "V2" not in routes
+    assert "# Version 3's representation, which starts as version 2's:" in routes
     config = (project / "src/shop/config.py").read_text()
     # Version 2 was kept: only version 1 is deprecated.
     assert "api_v2_" not in config
@@ -316,3 +322,36 @@ def test_removing_the_default_version_of_env_says_so(
 
     assert code == 0
     assert ".env: API_DEFAULT_VERSION=1 names the removed version" in stderr
+
+
+def test_classes_of_another_module_of_the_version_are_renamed(project: Path) -> None:
+    assert run(project, "add", "version")[0] == 0
+    v2 = project / "src/shop/api/v2"
+    (v2 / "shared.py").write_text(
+        "from shop.tasks.schemas import TaskRead\n\n\n"
+        'class TaskSummaryV2(TaskRead):\n    """A task in short."""\n'
+    )
+    (v2 / "summaries.py").write_text(
+        "from shop.api.v2.shared import TaskSummaryV2\n\nSHOWN = TaskSummaryV2\n"
+    )
+    commit(project, "Add version 2, its schemas in a module of their own")
+
+    assert run(project, "add", "version")[0] == 0
+
+    v3 = project / "src/shop/api/v3"
+    assert "class TaskSummaryV3(TaskRead):" in (v3 / "shared.py").read_text()
+    summaries = (v3 / "summaries.py").read_text()
+    assert "from shop.api.v3.shared import TaskSummaryV3" in summaries
+    assert "V2" not in summaries
+
+
+def test_a_resource_added_after_a_version_says_which_versions_lack_it(project: Path) -> None:
+    assert run(project, "add", "version")[0] == 0
+    commit(project, "Add version 2")
+
+    code, _, stderr = run(project, "add", "resource", "notes", "--field", "body:str")
+
+    assert code == 0, stderr
+    assert "apigen: warning: notes is served by version 2 only" in stderr
+    assert (project / "src/shop/api/v2/notes.py").is_file()
+    assert not (project / "src/shop/api/v1/notes.py").exists()

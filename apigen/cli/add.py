@@ -128,8 +128,15 @@ def version(
 
 
 def show_plan(plan: Plan, *, dry_run: bool) -> None:
-    verb = "Would write" if dry_run else "Wrote"
-    console.out().print(f"{verb} {len(plan.created)} file(s):")
+    """The files the plan creates, changes and deletes, then what the user should know."""
+    verbs = ("write", "change", "delete") if dry_run else ("Wrote", "changed", "deleted")
+    counts = [
+        f"{verb} {len(files)}"
+        for verb, files in zip(verbs, (plan.created, plan.changed, plan.deleted), strict=True)
+        if files
+    ]
+    summary = ", ".join(counts) + " file(s):" if counts else "nothing to change"
+    console.out().print(f"Would {summary}" if dry_run else summary.capitalize(), markup=False)
     for path in plan.created:
         console.out().print(f"  {path}", markup=False, soft_wrap=True)
     for path in plan.changed:
@@ -137,4 +144,4 @@ def show_plan(plan: Plan, *, dry_run: bool) -> None:
     for path in plan.deleted:
         console.out().print(f"  {path} (deleted)", markup=False, soft_wrap=True)
     for note in plan.notes:
-        console.error(note)
+        console.warn(note)
