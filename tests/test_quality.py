@@ -34,3 +34,35 @@ def test_apigen_passes(command: list[str]) -> None:
     )
 
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_xdist_keeps_a_group_on_one_worker(tmp_path: Path) -> None:
+    """The suite's time rests on `--dist loadgroup`: each generated project is built on the
+    worker that runs all of its tests. A pytest and pytest-xdist that stop agreeing on how to
+    rename a test (pytest 9.2 with xdist 3.8) break it silently: every worker builds every
+    project, minutes more. Here two groups of tests report the worker that ran each."""
+    (tmp_path / "test_groups.py").write_text(
+        "import os\n"
+        "import pytest\n\n"
+        "GROUPS = [pytest.param(g, marks=pytest.mark.xdist_group(g)) for g in 'ab']\n\n\n"
+        "@pytest.mark.parametrize('group', GROUPS)\n"
+        "@pytest.mark.parametrize('index', range(6))\n"
+        "def test_in_group(group: str, index: int) -> None:\n"
+        "    with open(f'{group}-{index}.worker', 'w') as file:\n"
+        "        file.write(os.environ['PYTEST_XDIST_WORKER'])\n"
+    )
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2"),
+            *("--dist", "loadgroup", "-c", "/dev/null", "--rootdir", str(tmp_path), "."),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    for group in ("a", "b"):
+        workers = {path.read_text() for path in tmp_path.glob(f"{group}-*.worker")}
+        assert len(workers) == 1, f"group {group} ran on {sorted(workers)}"

@@ -1,10 +1,11 @@
 """An API version's whole life in a generated project, for each framework and strategy.
 
 Each project grows as a user's would: a resource, version 2 (version 1 deprecated, its
-sunset passed), version 3, then `apigen remove version 1`. The gates then run on what is
-left, versions 2 and 3: version 3 is a copy of a copy (its classes renamed from version
-2's), and version 2 is deprecated or kept. A project with one version is gated by the
-pairwise cover (tests/test_gates.py), and one with versions 1 and 2 by its grown projects.
+sunset passed), version 3, then `apigen remove version 1`. After versions 2 and 3 come,
+ruff, mypy and the tests of the versions run; every gate then runs on what is left,
+versions 2 and 3: version 3 is a copy of a copy (its classes renamed from version 2's), and
+version 2 is deprecated or kept. A project with one version is gated by the pairwise cover
+(tests/test_gates.py), and one with versions 1 and 2 by its grown projects too.
 """
 
 from __future__ import annotations
@@ -31,6 +32,24 @@ LIVES = [
 ]
 
 
+# What a version's arrival can break, run after each: quick beside the whole suite.
+VERSION_TESTS = ["tests/api/test_versions.py", "tests/unit/test_versioning.py"]
+
+
+def quick_gates(project: Path, venv: Path) -> None:
+    """ruff, mypy and the tests of the versions, on the project as it is now."""
+    check([venv_tool(venv, "ruff"), "check", "."], cwd=project)
+    check([venv_tool(venv, "mypy"), "--cache-dir", str(venv.parent / "mypy-cache")], cwd=project)
+    lifecycles = sorted(
+        str(path.relative_to(project)) for path in project.glob("tests/api/test_v*_lifecycle.py")
+    )
+    python = venv_tool(venv, "python")
+    check(
+        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *VERSION_TESTS, *lifecycles],
+        cwd=project,
+    )
+
+
 def step(project: Path, message: str, *args: str) -> str:
     """Run apigen in the project and commit what it wrote, as a user would."""
     run = apigen(*args, cwd=project)
@@ -50,7 +69,20 @@ def lived(
     shared_venv: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Path:
-    framework, versioning, auth, deprecate_two = request.param
+    """The project of one life, lived once per session: xdist may interleave the params."""
+    life: tuple[str, str, str, bool] = request.param
+    if life not in LIVED:
+        LIVED[life] = live(life, shared_venv, tmp_path_factory)
+    return LIVED[life]
+
+
+LIVED: dict[tuple[str, str, str, bool], Path] = {}
+
+
+def live(
+    life: tuple[str, str, str, bool], shared_venv: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    framework, versioning, auth, deprecate_two = life
     workdir = tmp_path_factory.mktemp(f"life-{framework}-{versioning}")
     (workdir / ".home").mkdir()
     name = f"life-{framework}-{versioning}"
@@ -59,6 +91,9 @@ def lived(
     assert created.returncode == 0, created.stderr
     project = workdir / name
     step(project, "Add notes", "add", "resource", "notes", "--field", "body:str")
+    install(project, shared_venv)
+    check(["git", "add", "uv.lock"], cwd=project)
+    check(["git", *IDENTITY, "commit", "--quiet", "--message", "Lock"], cwd=project)
     step(
         project,
         "Add version 2",
@@ -69,6 +104,7 @@ def lived(
         "--sunset",
         "2020-06-30",
     )
+    quick_gates(project, shared_venv)
     step(
         project,
         "Add version 3",
@@ -76,9 +112,9 @@ def lived(
         "version",
         *(["--sunset", "2099-12-31"] if deprecate_two else ["--keep-previous"]),
     )
+    quick_gates(project, shared_venv)
     stdout = step(project, "Remove version 1", "remove", "version", "1")
     assert "Version 1 is gone" in stdout
-    install(project, shared_venv)
     return project
 
 
