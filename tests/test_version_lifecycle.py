@@ -61,7 +61,10 @@ def step(project: Path, message: str, *args: str) -> str:
 
 @pytest.fixture(
     scope="module",
-    params=[pytest.param(life, marks=pytest.mark.xdist_group(f"life-{life}")) for life in LIVES],
+    params=[
+        pytest.param(life, marks=pytest.mark.xdist_group("life-" + "-".join(map(str, life[:3]))))
+        for life in LIVES
+    ],
     ids=["-".join(map(str, life[:3])) for life in LIVES],
 )
 def lived(
