@@ -37,10 +37,10 @@ def test_apigen_passes(command: list[str]) -> None:
 
 
 def test_xdist_keeps_a_group_on_one_worker(tmp_path: Path) -> None:
-    """The suite's time rests on `--dist loadgroup`: each generated project is built on the
-    worker that runs all of its tests. A pytest and pytest-xdist that stop agreeing on how to
-    rename a test (pytest 9.2 with xdist 3.8) break it silently: every worker builds every
-    project, minutes more. Here two groups of tests report the worker that ran each."""
+    """The suite runs `--dist loadgroup`: a generated project's tests run on one worker, which
+    builds the project once. A pytest and pytest-xdist that stop agreeing on how to rename a
+    test (pytest 9.2 with xdist 3.8) break it silently, and each worker builds each project
+    it meets. Here two groups of tests report the worker that ran each."""
     (tmp_path / "test_groups.py").write_text(
         "import os\n"
         "import pytest\n\n"
