@@ -15,6 +15,7 @@ from apigen.errors import ApigenError
 from apigen.update import check_versions_layout
 from apigen.version import datetime_source, parse_moment
 from tests.helpers import apigen
+from tests.helpers import tree_files as snapshot
 
 IDENTITY = ["-c", "user.name=User", "-c", "user.email=user@example.com"]
 
@@ -54,14 +55,6 @@ def copy_of(generated: dict[str, Path], which: str, tmp_path: Path) -> Path:
 @pytest.fixture
 def project(generated: dict[str, Path], tmp_path: Path) -> Path:
     return copy_of(generated, "fastapi", tmp_path)
-
-
-def snapshot(project: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(project)): path.read_bytes()
-        for path in sorted(project.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(project).parts
-    }
 
 
 def run(project: Path, *args: str) -> tuple[int, str, str]:
